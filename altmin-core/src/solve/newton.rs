@@ -1,0 +1,170 @@
+//! Damped Newton with Armijo backtracking for non-quadratic blocks.
+
+use nalgebra::DMatrix;
+
+use crate::block::Block;
+use crate::error::{BlockId, Error, NonFiniteSource};
+use crate::solve::{SubproblemSettings, conjugate_gradient, spd_solve};
+
+/// Armijo's sufficient-decrease constant.
+const ARMIJO: f64 = 1e-4;
+/// Step halvings tried before a line search gives up.
+const MAX_HALVINGS: usize = 60;
+
+/// Minimizes `phi(v) = value(v) + beta/2 |v - v_prev|^2` (the proximal term
+/// only when `prox = Some((beta, v_prev))`) by Newton steps with Armijo
+/// backtracking, warm started at `start`.
+///
+/// Steps come from Cholesky of the dense Hessian for blocks of at most
+/// `settings.dense_limit` unknowns and from conjugate gradients on `hvp`
+/// above. The iteration stops when `|grad phi|` falls below
+/// `settings.rel_tol * max(|grad phi(start)|, 1)`, or when no step can
+/// decrease `phi` any further and the gradient is already at the level of
+/// rounding errors.
+///
+/// # Errors
+///
+/// [`Error::NotStronglyConvex`] when the Hessian at an iterate is not
+/// positive definite; [`Error::SubproblemNotConverged`] after
+/// `settings.max_newton_iter` steps or when the line search fails far from a
+/// minimizer; [`Error::NonFinite`] when the derivatives stop being finite.
+///
+/// ```
+/// use altmin_core::{solve::{damped_newton, SubproblemSettings}, BlockId};
+/// use altmin_core::nalgebra::DMatrix;
+/// // min cosh(v) - v/2, whose minimizer is asinh(1/2)
+/// let v = damped_newton(
+///     BlockId::X, &3.0_f64, None,
+///     |v| v.cosh() - 0.5 * v, |v| v.sinh() - 0.5,
+///     |v| DMatrix::from_element(1, 1, v.cosh()), |v, d| v.cosh() * d,
+///     &SubproblemSettings::DEFAULT,
+/// ).unwrap();
+/// assert!((v - 0.5_f64.asinh()).abs() < 1e-14);
+/// ```
+#[allow(clippy::too_many_arguments)]
+pub fn damped_newton<B: Block>(
+    block: BlockId,
+    start: &B,
+    prox: Option<(f64, &B)>,
+    value: impl Fn(&B) -> f64,
+    grad: impl Fn(&B) -> B,
+    hess: impl Fn(&B) -> DMatrix<f64>,
+    hvp: impl Fn(&B, &B) -> B,
+    settings: &SubproblemSettings,
+) -> Result<B, Error> {
+    let phi = |v: &B| match prox {
+        Some((beta, prev)) => value(v) + 0.5 * beta * distance_squared(v, prev),
+        None => value(v),
+    };
+    let grad_phi = |v: &B| {
+        let mut g = grad(v);
+        if let Some((beta, prev)) = prox {
+            g.add_scaled(beta, v);
+            g.add_scaled(-beta, prev);
+        }
+        g
+    };
+    let non_finite = || Error::NonFinite(NonFiniteSource::Iterate {
+        block,
+        iteration: 0,
+    });
+
+    let mut v = start.clone();
+    let mut g = grad_phi(&v);
+    let mut f = phi(&v);
+    if !g.all_finite() || !f.is_finite() {
+        return Err(non_finite());
+    }
+    let tol = settings.rel_tol * g.norm().max(1.0);
+
+    for _ in 0..settings.max_newton_iter {
+        let g_norm = g.norm();
+        if g_norm <= tol {
+            return Ok(v);
+        }
+
+        // Newton direction d solving (H + beta I) d = -g.
+        let mut minus_g = g.clone();
+        minus_g.scale_mut(-1.0);
+        let beta = prox.map_or(0.0, |(b, _)| b);
+        let d = if v.dim() <= settings.dense_limit {
+            let mut h = hess(&v);
+            for i in 0..h.nrows() {
+                h[(i, i)] += beta;
+            }
+            spd_solve(block, h, &minus_g)?
+        } else {
+            let inexact = SubproblemSettings {
+                rel_tol: (g_norm.sqrt()).min(0.5),
+                ..*settings
+            };
+            let apply = |p: &B| {
+                let mut hp = hvp(&v, p);
+                hp.add_scaled(beta, p);
+                hp
+            };
+            conjugate_gradient(block, apply, &minus_g, v.zeros_like(), &inexact)?
+        };
+        let slope = g.dot(&d);
+
+        // Backtracking until Armijo's condition holds; near the minimizer
+        // the change in phi drowns in rounding, so a full step that reduces
+        // the gradient norm is accepted as well.
+        let mut t = 1.0;
+        let mut accepted = None;
+        for _ in 0..MAX_HALVINGS {
+            let mut trial = v.clone();
+            trial.add_scaled(t, &d);
+            let f_trial = phi(&trial);
+            if f_trial.is_finite() && f_trial <= f + ARMIJO * t * slope {
+                accepted = Some((trial, f_trial));
+                break;
+            }
+            if t == 1.0 {
+                let g_trial = grad_phi(&trial);
+                if f_trial.is_finite() && g_trial.all_finite() && g_trial.norm() < 0.5 * g_norm {
+                    accepted = Some((trial, f_trial));
+                    break;
+                }
+            }
+            t *= 0.5;
+        }
+
+        let Some((next, f_next)) = accepted else {
+            // No decrease is representable: accept the point if its gradient
+            // is at the level of rounding errors.
+            if g_norm <= tol.sqrt() * 1e-2 {
+                return Ok(v);
+            }
+            return Err(Error::SubproblemNotConverged {
+                block,
+                iterations: settings.max_newton_iter,
+                gradient_norm: g_norm,
+            });
+        };
+        v = next;
+        f = f_next;
+        g = grad_phi(&v);
+        if !g.all_finite() {
+            return Err(non_finite());
+        }
+    }
+
+    let g_norm = g.norm();
+    if g_norm <= tol {
+        return Ok(v);
+    }
+    Err(Error::SubproblemNotConverged {
+        block,
+        iterations: settings.max_newton_iter,
+        gradient_norm: g_norm,
+    })
+}
+
+fn distance_squared<B: Block>(a: &B, b: &B) -> f64 {
+    a.as_slice()
+        .iter()
+        .zip(b.as_slice())
+        .map(|(u, v)| (u - v) * (u - v))
+        .sum()
+}

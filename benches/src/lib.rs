@@ -1,0 +1,1 @@
+//! Benchmarks of altmin against hand-written code; see `benches/`.

@@ -1,0 +1,1 @@
+//! Runnable examples of altmin; see the `[[example]]` targets.

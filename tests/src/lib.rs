@@ -1,0 +1,1 @@
+//! Integration tests of altmin live in `tests/`.
