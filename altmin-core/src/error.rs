@@ -50,6 +50,11 @@ pub enum NonFiniteSource {
         /// The iteration at which it was evaluated (0 is the start).
         iteration: usize,
     },
+    /// In a block Hessian, or a product with it, at the point examined.
+    Hessian {
+        /// The block whose Hessian is not finite.
+        block: BlockId,
+    },
 }
 
 impl fmt::Display for NonFiniteSource {
@@ -63,6 +68,7 @@ impl fmt::Display for NonFiniteSource {
             NonFiniteSource::Value { iteration } => {
                 write!(f, "the objective or its gradient at iteration {iteration}")
             }
+            NonFiniteSource::Hessian { block } => write!(f, "the Hessian of block {block}"),
         }
     }
 }
@@ -117,6 +123,15 @@ pub enum Error {
         iterations: usize,
         /// Norm of the full gradient at the last iterate.
         gradient_norm: f64,
+    },
+    /// A constant index of the objective does not fit the size it indexes.
+    IndexOutOfBounds {
+        /// The indexed size, described.
+        what: &'static str,
+        /// Its value.
+        len: usize,
+        /// The index.
+        index: usize,
     },
     /// A setting of an algorithm is outside its domain.
     InvalidSetting {
@@ -173,6 +188,9 @@ impl fmt::Display for Error {
                 f,
                 "iteration limit of {iterations} reached with gradient norm {gradient_norm:e}"
             ),
+            Error::IndexOutOfBounds { what, len, index } => {
+                write!(f, "index {index} is out of bounds: {what} is {len}")
+            }
             Error::InvalidSetting {
                 name,
                 value,

@@ -144,4 +144,3 @@ pub trait BiObjective {
         ""
     }
 }
-

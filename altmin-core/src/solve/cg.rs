@@ -1,7 +1,7 @@
 //! Conjugate gradients on Hessian-vector products.
 
 use crate::block::Block;
-use crate::error::{BlockId, Error};
+use crate::error::{BlockId, Error, NonFiniteSource};
 use crate::solve::SubproblemSettings;
 
 /// Solves `A v = rhs` for a symmetric positive definite operator given only
@@ -13,7 +13,7 @@ use crate::solve::SubproblemSettings;
 /// [`Error::NotStronglyConvex`] when a direction of non-positive curvature
 /// appears (its Rayleigh quotient, an upper bound of the smallest eigenvalue,
 /// is reported); [`Error::SubproblemNotConverged`] when the iteration limit
-/// is reached first.
+/// is reached first; [`Error::NonFinite`] when a product is not finite.
 ///
 /// ```
 /// use altmin_core::nalgebra::{DMatrix, DVector};
@@ -34,6 +34,10 @@ pub fn conjugate_gradient<B: Block>(
 ) -> Result<B, Error> {
     let target = settings.rel_tol * rhs.norm();
     let max_iter = settings.cg_max_iter(rhs.dim());
+    if rhs.norm_squared() == 0.0 {
+        // The unique solution of a definite system with zero right-hand side.
+        return Ok(rhs.zeros_like());
+    }
 
     let mut v = start;
     let mut r = rhs.clone();
@@ -47,7 +51,13 @@ pub fn conjugate_gradient<B: Block>(
         }
         let ap = apply(&p);
         let curvature = p.dot(&ap);
-        if curvature.is_nan() || curvature <= 0.0 {
+        if !curvature.is_finite() {
+            return Err(Error::NonFinite(NonFiniteSource::Iterate {
+                block,
+                iteration: 0,
+            }));
+        }
+        if curvature <= 0.0 {
             return Err(Error::NotStronglyConvex {
                 block,
                 min_eigenvalue: curvature / p.norm_squared(),
@@ -70,4 +80,74 @@ pub fn conjugate_gradient<B: Block>(
         iterations: max_iter,
         gradient_norm: rr.sqrt(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use nalgebra::{DMatrix, DVector};
+
+    use super::*;
+    use crate::testing::{random_matrix, random_vector};
+
+    #[test]
+    fn agrees_with_a_dense_solve() {
+        let b = random_matrix(80, 80, 3);
+        let a = b.tr_mul(&b) + DMatrix::identity(80, 80) * 10.0;
+        let rhs = random_vector(80, 4);
+        let reference = a.clone().cholesky().unwrap().solve(&rhs);
+        let settings = SubproblemSettings::DEFAULT;
+        for start in [DVector::zeros(80), random_vector(80, 5)] {
+            let v = conjugate_gradient(BlockId::X, |p| &a * p, &rhs, start, &settings).unwrap();
+            assert!((&v - &reference).norm() < 1e-10 * reference.norm());
+        }
+    }
+
+    #[test]
+    fn zero_right_hand_side_gives_zero() {
+        let v = conjugate_gradient(
+            BlockId::X,
+            |p: &DVector<f64>| p * 2.0,
+            &DVector::zeros(3),
+            DVector::from_element(3, 1.0),
+            &SubproblemSettings::DEFAULT,
+        );
+        assert_eq!(v, Ok(DVector::zeros(3)));
+    }
+
+    #[test]
+    fn negative_curvature_and_stalls_are_errors() {
+        let a = DMatrix::from_diagonal(&DVector::from_vec(vec![1.0, -3.0, 2.0]));
+        let err = conjugate_gradient(
+            BlockId::Y,
+            |p| &a * p,
+            &DVector::from_element(3, 1.0),
+            DVector::zeros(3),
+            &SubproblemSettings::DEFAULT,
+        )
+        .unwrap_err();
+        let Error::NotStronglyConvex { min_eigenvalue, .. } = err else {
+            panic!("unexpected {err}");
+        };
+        assert!((-3.0..=0.0).contains(&min_eigenvalue));
+
+        // A spread-out spectrum and a 50-iteration budget.
+        let diagonal = DVector::from_fn(2000, |i, _| 10f64.powf(8.0 * i as f64 / 1999.0));
+        let settings = SubproblemSettings {
+            rel_tol: 1e-14,
+            cg_iter_per_unknown: 0,
+            ..SubproblemSettings::DEFAULT
+        };
+        let err = conjugate_gradient(
+            BlockId::X,
+            |p: &DVector<f64>| p.component_mul(&diagonal),
+            &DVector::from_element(2000, 1.0),
+            DVector::zeros(2000),
+            &settings,
+        )
+        .unwrap_err();
+        assert!(matches!(
+            err,
+            Error::SubproblemNotConverged { iterations: 50, .. }
+        ));
+    }
 }

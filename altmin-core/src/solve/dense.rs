@@ -57,3 +57,61 @@ pub fn min_eigenvalue(h: &DMatrix<f64>) -> f64 {
     }
     h.symmetric_eigenvalues().min()
 }
+
+#[cfg(test)]
+mod tests {
+    use nalgebra::DVector;
+
+    use super::*;
+    use crate::error::NonFiniteSource;
+    use crate::testing::{random_matrix, random_vector};
+
+    #[test]
+    fn cholesky_solve_matches_lu() {
+        let b = random_matrix(40, 40, 1);
+        let h = b.tr_mul(&b) + DMatrix::identity(40, 40);
+        let rhs = random_vector(40, 2);
+        let v = spd_solve(BlockId::X, h.clone(), &rhs).unwrap();
+        let reference = h.clone().lu().solve(&rhs).unwrap();
+        assert!((&v - &reference).norm() < 1e-10 * reference.norm());
+        assert!((&h * &v - &rhs).norm() < 1e-10 * rhs.norm());
+    }
+
+    #[test]
+    fn matrix_blocks_keep_their_shape() {
+        let h = DMatrix::from_diagonal(&DVector::from_vec(vec![1.0, 2.0, 4.0, 8.0]));
+        let rhs = DMatrix::from_column_slice(2, 2, &[1.0, 2.0, 4.0, 8.0]);
+        let v = spd_solve(BlockId::Y, h, &rhs).unwrap();
+        assert_eq!(v.shape(), (2, 2));
+        assert!((v - DMatrix::from_element(2, 2, 1.0)).amax() < 1e-15);
+    }
+
+    #[test]
+    fn indefinite_and_non_finite_matrices_are_errors() {
+        let h = DMatrix::from_row_slice(2, 2, &[1.0, 2.0, 2.0, 1.0]);
+        let err = spd_solve(BlockId::Y, h, &DVector::from_vec(vec![1.0, 1.0])).unwrap_err();
+        let Error::NotStronglyConvex {
+            block,
+            min_eigenvalue,
+        } = err
+        else {
+            panic!("unexpected {err}");
+        };
+        assert_eq!(block, BlockId::Y);
+        assert!((min_eigenvalue + 1.0).abs() < 1e-14);
+
+        let h = DMatrix::from_element(1, 1, f64::NAN);
+        assert_eq!(
+            spd_solve(BlockId::X, h, &1.0),
+            Err(Error::NonFinite(NonFiniteSource::Iterate {
+                block: BlockId::X,
+                iteration: 0
+            }))
+        );
+        assert!(min_eigenvalue_of_nothing().is_nan());
+    }
+
+    fn min_eigenvalue_of_nothing() -> f64 {
+        min_eigenvalue(&DMatrix::zeros(0, 0))
+    }
+}

@@ -154,3 +154,67 @@ pub(crate) fn newton_y<F: BiObjective + ?Sized>(
         &SubproblemSettings::DEFAULT,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use nalgebra::{DMatrix, DVector};
+
+    use super::*;
+    use crate::testing::{random_matrix, random_vector};
+
+    /// The product with the tridiagonal matrix `[-1, 4, -1]`.
+    fn tridiagonal(v: &DVector<f64>) -> DVector<f64> {
+        let n = v.len();
+        DVector::from_fn(n, |i, _| {
+            let left = if i > 0 { v[i - 1] } else { 0.0 };
+            let right = if i + 1 < n { v[i + 1] } else { 0.0 };
+            4.0 * v[i] - left - right
+        })
+    }
+
+    #[test]
+    fn quadratic_uses_cholesky_for_small_blocks() {
+        let b = random_matrix(30, 30, 1);
+        let h = b.tr_mul(&b);
+        let rhs = random_vector(30, 2);
+        let v = quadratic(
+            BlockId::X,
+            &DVector::zeros(30),
+            &rhs,
+            0.5,
+            || h.clone(),
+            |_| panic!("the dense path needs no products"),
+            &SubproblemSettings::DEFAULT,
+        )
+        .unwrap();
+        let shifted = &h + DMatrix::identity(30, 30) * 0.5;
+        assert!((&shifted * &v - &rhs).norm() < 1e-10 * rhs.norm());
+    }
+
+    #[test]
+    fn quadratic_uses_conjugate_gradients_for_large_blocks() {
+        let n = 3000;
+        let truth = random_vector(n, 3);
+        let beta = 1.0;
+        let rhs = tridiagonal(&truth) + &truth * beta;
+        let v = quadratic(
+            BlockId::Y,
+            &DVector::zeros(n),
+            &rhs,
+            beta,
+            || panic!("a 3000-unknown block is not formed densely"),
+            tridiagonal,
+            &SubproblemSettings::DEFAULT,
+        )
+        .unwrap();
+        assert!((&v - &truth).norm() < 1e-10 * truth.norm());
+    }
+
+    #[test]
+    fn settings_scale_the_conjugate_gradient_budget() {
+        let s = SubproblemSettings::DEFAULT;
+        assert_eq!(s.cg_max_iter(10), 50);
+        assert_eq!(s.cg_max_iter(3000), 6000);
+        assert_eq!(SubproblemSettings::default(), s);
+    }
+}

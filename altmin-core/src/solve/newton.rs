@@ -64,10 +64,12 @@ pub fn damped_newton<B: Block>(
         }
         g
     };
-    let non_finite = || Error::NonFinite(NonFiniteSource::Iterate {
-        block,
-        iteration: 0,
-    });
+    let non_finite = || {
+        Error::NonFinite(NonFiniteSource::Iterate {
+            block,
+            iteration: 0,
+        })
+    };
 
     let mut v = start.clone();
     let mut g = grad_phi(&v);
@@ -167,4 +169,132 @@ fn distance_squared<B: Block>(a: &B, b: &B) -> f64 {
         .zip(b.as_slice())
         .map(|(u, v)| (u - v) * (u - v))
         .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use nalgebra::DVector;
+
+    use super::*;
+    use crate::testing::{random_matrix, random_vector};
+
+    /// `phi(v) = log sum_i exp((A v + b)_i) + mu/2 |v|^2`: smooth, strictly
+    /// convex and not quadratic.
+    struct LogSumExp {
+        a: DMatrix<f64>,
+        b: DVector<f64>,
+        mu: f64,
+    }
+
+    impl LogSumExp {
+        fn new() -> Self {
+            LogSumExp {
+                a: random_matrix(40, 10, 1),
+                b: random_vector(40, 2),
+                mu: 0.1,
+            }
+        }
+
+        fn softmax(&self, v: &DVector<f64>) -> DVector<f64> {
+            let z = &self.a * v + &self.b;
+            let top = z.max();
+            let e = z.map(|t| (t - top).exp());
+            let total = e.sum();
+            e / total
+        }
+
+        fn value(&self, v: &DVector<f64>) -> f64 {
+            let z = &self.a * v + &self.b;
+            let top = z.max();
+            top + z.map(|t| (t - top).exp()).sum().ln() + 0.5 * self.mu * v.norm_squared()
+        }
+
+        fn grad(&self, v: &DVector<f64>) -> DVector<f64> {
+            self.a.tr_mul(&self.softmax(v)) + v * self.mu
+        }
+
+        fn hess(&self, v: &DVector<f64>) -> DMatrix<f64> {
+            let p = self.softmax(v);
+            let curvature = DMatrix::from_diagonal(&p) - &p * p.transpose();
+            self.a.tr_mul(&(curvature * &self.a)) + DMatrix::identity(10, 10) * self.mu
+        }
+
+        fn hvp(&self, v: &DVector<f64>, d: &DVector<f64>) -> DVector<f64> {
+            let p = self.softmax(v);
+            let ad = &self.a * d;
+            let inner = p.component_mul(&ad) - &p * p.dot(&ad);
+            self.a.tr_mul(&inner) + d * self.mu
+        }
+
+        fn minimize(
+            &self,
+            start: &DVector<f64>,
+            prox: Option<(f64, &DVector<f64>)>,
+            settings: &SubproblemSettings,
+        ) -> Result<DVector<f64>, Error> {
+            damped_newton(
+                BlockId::X,
+                start,
+                prox,
+                |v| self.value(v),
+                |v| self.grad(v),
+                |v| self.hess(v),
+                |v, d| self.hvp(v, d),
+                settings,
+            )
+        }
+    }
+
+    #[test]
+    fn log_sum_exp_ridge_to_a_tiny_gradient() {
+        let phi = LogSumExp::new();
+        let matrix_free = SubproblemSettings {
+            dense_limit: 0,
+            ..SubproblemSettings::DEFAULT
+        };
+        for settings in [SubproblemSettings::DEFAULT, matrix_free] {
+            for start in [DVector::zeros(10), random_vector(10, 3) * 3.0] {
+                let v = phi.minimize(&start, None, &settings).unwrap();
+                let bound = 1e-12 * phi.grad(&start).norm().max(1.0);
+                assert!(phi.grad(&v).norm() <= bound, "{}", phi.grad(&v).norm());
+            }
+        }
+    }
+
+    #[test]
+    fn the_proximal_term_is_minimized_too() {
+        let phi = LogSumExp::new();
+        let prev = random_vector(10, 4);
+        let beta = 2.5;
+        let v = phi
+            .minimize(&prev, Some((beta, &prev)), &SubproblemSettings::DEFAULT)
+            .unwrap();
+        let g = phi.grad(&v) + (&v - &prev) * beta;
+        let g0 = phi.grad(&prev).norm().max(1.0);
+        assert!(g.norm() <= 1e-12 * g0, "{}", g.norm());
+        assert!(phi.value(&v) + 0.5 * beta * (&v - &prev).norm_squared() <= phi.value(&prev));
+    }
+
+    #[test]
+    fn negative_curvature_is_an_error() {
+        let start = DVector::from_element(3, 0.1);
+        let err = damped_newton(
+            BlockId::Y,
+            &start,
+            None,
+            |v: &DVector<f64>| v.map(f64::cos).sum(),
+            |v| -v.map(f64::sin),
+            |v| DMatrix::from_diagonal(&-v.map(f64::cos)),
+            |v, d| -v.map(f64::cos).component_mul(d),
+            &SubproblemSettings::DEFAULT,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            Error::NotStronglyConvex {
+                block: BlockId::Y,
+                min_eigenvalue: -0.1_f64.cos()
+            }
+        );
+    }
 }
