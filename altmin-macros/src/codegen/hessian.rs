@@ -1,0 +1,130 @@
+//! Dense Hessian blocks from the structured terms of their linear maps.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::codegen::emit::{Access, Emitter, Operand, local};
+use crate::ir::{Blk, Graph, NodeId};
+use crate::linear::Term;
+use crate::signature::Signature;
+
+/// The body of `hess_xx`, `hess_yy` or `hess_xy`: the matrix of the map
+/// from directions in `input` to changes of the gradient in `output`.
+///
+/// With `terms`, each term is added in closed form (scaled identity,
+/// Kronecker sandwich, outer product); without, the matrix is built column
+/// by column from the Hessian-vector product method `hvp`.
+pub fn dense(
+    g: &Graph,
+    sig: &Signature,
+    terms: Option<&[Term]>,
+    output: Blk,
+    input: Blk,
+    hvp: TokenStream,
+) -> TokenStream {
+    let out_ident = &sig.params[output.index()].ident;
+    let in_ident = &sig.params[input.index()].ident;
+    let (x, y) = (&sig.params[0].ident, &sig.params[1].ident);
+    let Some(terms) = terms else {
+        let v = crate::codegen::emit::dir_ident();
+        return quote! {
+            ::altmin_core::__private::dense_columns(
+                #in_ident,
+                ::altmin_core::Block::dim(#out_ident),
+                |#v| self.#hvp(#x, #y, #v),
+            )
+        };
+    };
+
+    let mut parts: Vec<NodeId> = Vec::new();
+    for t in terms {
+        match *t {
+            Term::Sandwich {
+                scale,
+                left,
+                right,
+                hadamard,
+                ..
+            } => parts.extend([scale, left, right, hadamard].into_iter().flatten()),
+            Term::Outer { u, g: grad } => parts.extend([u, grad]),
+        }
+    }
+    let mut em = Emitter::new(g, sig, Access::Blocks);
+    let (stmts, ops) = em.emit(&parts);
+    let mut ops = ops.into_iter();
+    let (h, shape_in, shape_out) = (local("h"), local("shape_in"), local("shape_out"));
+    let dense = |o: &Operand| {
+        let t = o.by_ref();
+        quote!(::altmin_core::__private::AsDense::dense(#t))
+    };
+
+    let mut adds = TokenStream::new();
+    for t in terms {
+        match *t {
+            Term::Sandwich {
+                scale,
+                left,
+                right,
+                transposed,
+                hadamard,
+            } => {
+                let scale = next_if(&mut ops, scale).map_or(quote!(1.0), |s| s.tokens());
+                let l = next_if(&mut ops, left);
+                let r = next_if(&mut ops, right);
+                let d = next_if(&mut ops, hadamard);
+                if l.is_none() && r.is_none() && d.is_none() && !transposed {
+                    adds.extend(quote! {
+                        ::altmin_core::__private::add_scaled_identity(&mut #h, #scale);
+                    });
+                    continue;
+                }
+                let opt = |o: Option<Operand>| match o {
+                    Some(o) => {
+                        let d = dense(&o);
+                        quote!(::core::option::Option::Some(#d))
+                    }
+                    None => quote!(::core::option::Option::None),
+                };
+                let (l, r, d) = (opt(l), opt(r), opt(d));
+                adds.extend(quote! {
+                    ::altmin_core::__private::add_sandwich(
+                        &mut #h,
+                        ::altmin_core::__private::Sandwich {
+                            scale: #scale,
+                            left: #l,
+                            right: #r,
+                            transposed: #transposed,
+                            hadamard: #d,
+                            input: (#shape_in.rows, #shape_in.cols),
+                            output: (#shape_out.rows, #shape_out.cols),
+                        },
+                    );
+                });
+            }
+            Term::Outer { .. } => {
+                let (u, grad) = (ops.next(), ops.next());
+                if let (Some(u), Some(grad)) = (u, grad) {
+                    let (u, grad) = (dense(&u), dense(&grad));
+                    adds.extend(quote! {
+                        ::altmin_core::__private::add_outer(&mut #h, #u, #grad);
+                    });
+                }
+            }
+        }
+    }
+    quote! {
+        let #shape_in = ::altmin_core::Block::shape_of(#in_ident);
+        let #shape_out = ::altmin_core::Block::shape_of(#out_ident);
+        let mut #h = ::altmin_core::nalgebra::DMatrix::<f64>::zeros(
+            #shape_out.rows * #shape_out.cols,
+            #shape_in.rows * #shape_in.cols,
+        );
+        #stmts
+        #adds
+        #h
+    }
+}
+
+fn next_if(ops: &mut impl Iterator<Item = Operand>, present: Option<NodeId>) -> Option<Operand> {
+    present.and_then(|_| ops.next())
+}

@@ -1,0 +1,988 @@
+//! The typed expression graph every stage of the pipeline works on.
+//!
+//! Nodes are hash-consed: building the same operation on the same operands
+//! twice yields the same node, so shared subexpressions are one node and are
+//! computed once by the generated code. A node only refers to nodes created
+//! before it, so the node order is a topological order.
+//!
+//! The constructors fold constants and remove trivial identities (`a + 0`,
+//! `1 * a`, `(a^T)^T`, ...) as they build; the larger rewrites live in
+//! `simplify`. Constructors assume well-shaped operands: user expressions are
+//! checked by `shape` before they reach them, and derived expressions are
+//! well-shaped by construction.
+
+use std::collections::HashMap;
+
+use proc_macro2::Span;
+
+use crate::shape::{Dims, Shape, TyDim, TyShape};
+
+/// Index of a node in its [`Graph`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub u32);
+
+impl NodeId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// One of the two blocks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Blk {
+    X,
+    Y,
+}
+
+impl Blk {
+    pub const fn index(self) -> usize {
+        match self {
+            Blk::X => 0,
+            Blk::Y => 1,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Blk::X => "x",
+            Blk::Y => "y",
+        }
+    }
+}
+
+/// Analytic scalar functions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Func {
+    Exp,
+    Ln,
+    Sqrt,
+    Sin,
+    Cos,
+    Tanh,
+    Ln1p,
+    Powi(i32),
+}
+
+impl Func {
+    /// The method name nalgebra users write for it.
+    pub fn method(self) -> &'static str {
+        match self {
+            Func::Exp => "exp",
+            Func::Ln => "ln",
+            Func::Sqrt => "sqrt",
+            Func::Sin => "sin",
+            Func::Cos => "cos",
+            Func::Tanh => "tanh",
+            Func::Ln1p => "ln_1p",
+            Func::Powi(_) => "powi",
+        }
+    }
+
+    pub fn apply(self, v: f64) -> f64 {
+        match self {
+            Func::Exp => v.exp(),
+            Func::Ln => v.ln(),
+            Func::Sqrt => v.sqrt(),
+            Func::Sin => v.sin(),
+            Func::Cos => v.cos(),
+            Func::Tanh => v.tanh(),
+            Func::Ln1p => v.ln_1p(),
+            Func::Powi(k) => v.powi(k),
+        }
+    }
+}
+
+/// A scalar constant, compared and hashed by its bits.
+#[derive(Clone, Copy, Debug)]
+pub struct Real(pub f64);
+
+impl PartialEq for Real {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_bits() == other.0.to_bits()
+    }
+}
+
+impl Eq for Real {}
+
+impl std::hash::Hash for Real {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.to_bits().hash(state);
+    }
+}
+
+/// An operation. Operands are earlier nodes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Op {
+    /// A scalar literal.
+    Const(Real),
+    /// A parameter of the user's function: 0 and 1 are the blocks, the
+    /// rest are data.
+    Param(usize),
+    /// The direction a Hessian-vector product is applied to, shaped like
+    /// the block.
+    Dir(Blk),
+    /// The element variable of a `map` closure at the given nesting depth.
+    Elem(u8),
+    /// The zero of the node's shape.
+    Zero,
+    /// The identity of the node's (square) shape.
+    Identity,
+    /// The all-ones matrix of the node's shape.
+    Ones,
+    /// The matrix of the node's shape with a single one at `(i, j)`.
+    Unit(usize, usize),
+    Add(NodeId, NodeId),
+    Sub(NodeId, NodeId),
+    Neg(NodeId),
+    /// A scalar times anything (the first operand is the scalar).
+    Scale(NodeId, NodeId),
+    /// Anything divided by a scalar.
+    Div(NodeId, NodeId),
+    MatMul(NodeId, NodeId),
+    Transpose(NodeId),
+    /// Element-wise product.
+    CMul(NodeId, NodeId),
+    /// Element-wise application of a scalar body written in `Elem(depth)`.
+    Map(NodeId, NodeId, u8),
+    Func(Func, NodeId),
+    NormSq(NodeId),
+    Norm(NodeId),
+    Dot(NodeId, NodeId),
+    Sum(NodeId),
+    Trace(NodeId),
+    Index(NodeId, usize, usize),
+}
+
+impl Op {
+    /// The operands, in order.
+    pub fn operands(&self) -> Operands {
+        use Op::*;
+        match *self {
+            Const(_) | Param(_) | Dir(_) | Elem(_) | Zero | Identity | Ones | Unit(..) => {
+                Operands::new(&[])
+            }
+            Neg(a)
+            | Transpose(a)
+            | Func(_, a)
+            | NormSq(a)
+            | Norm(a)
+            | Sum(a)
+            | Trace(a)
+            | Index(a, ..) => Operands::new(&[a]),
+            Add(a, b)
+            | Sub(a, b)
+            | Scale(a, b)
+            | Div(a, b)
+            | MatMul(a, b)
+            | CMul(a, b)
+            | Map(a, b, _)
+            | Dot(a, b) => Operands::new(&[a, b]),
+        }
+    }
+}
+
+/// `op` with its operands replaced through `remap`.
+fn remap_operands(op: Op, remap: &[NodeId]) -> Op {
+    let r = |n: NodeId| remap[n.index()];
+    use Op::*;
+    match op {
+        Add(a, b) => Add(r(a), r(b)),
+        Sub(a, b) => Sub(r(a), r(b)),
+        Neg(a) => Neg(r(a)),
+        Scale(a, b) => Scale(r(a), r(b)),
+        Div(a, b) => Div(r(a), r(b)),
+        MatMul(a, b) => MatMul(r(a), r(b)),
+        Transpose(a) => Transpose(r(a)),
+        CMul(a, b) => CMul(r(a), r(b)),
+        Map(a, b, d) => Map(r(a), r(b), d),
+        Func(f, a) => Func(f, r(a)),
+        NormSq(a) => NormSq(r(a)),
+        Norm(a) => Norm(r(a)),
+        Dot(a, b) => Dot(r(a), r(b)),
+        Sum(a) => Sum(r(a)),
+        Trace(a) => Trace(r(a)),
+        Index(a, i, j) => Index(r(a), i, j),
+        leaf => leaf,
+    }
+}
+
+/// Up to two operands without allocating.
+#[derive(Clone, Copy, Debug)]
+pub struct Operands {
+    ids: [NodeId; 2],
+    len: usize,
+}
+
+impl Operands {
+    fn new(ids: &[NodeId]) -> Self {
+        let mut out = Operands {
+            ids: [NodeId(0); 2],
+            len: ids.len(),
+        };
+        out.ids[..ids.len()].copy_from_slice(ids);
+        out
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = NodeId> + '_ {
+        self.ids[..self.len].iter().copied()
+    }
+}
+
+/// A node: an operation with its shape, its nalgebra type and the span of
+/// the user's token it came from.
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub op: Op,
+    pub shape: Shape,
+    pub ty: TyShape,
+    pub span: Span,
+}
+
+/// What a leaf of the graph depends on, as a bit set: bit 0 the block `x`,
+/// bit 1 the block `y`, bit 2 the direction in `x`, bit 3 the direction in
+/// `y`, bits 4.. the element variables of `map` closures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Deps(pub u16);
+
+impl Deps {
+    pub const fn block(b: Blk) -> Deps {
+        Deps(1 << b.index())
+    }
+
+    pub const fn dir(b: Blk) -> Deps {
+        Deps(1 << (2 + b.index()))
+    }
+
+    pub const fn elem(depth: u8) -> Deps {
+        Deps(1 << (4 + depth))
+    }
+
+    pub fn has(self, other: Deps) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+/// The expression graph with its dimension classes.
+#[derive(Clone, Debug)]
+pub struct Graph {
+    pub nodes: Vec<Node>,
+    deps: Vec<Deps>,
+    intern: HashMap<(Op, Shape, TyShape), NodeId>,
+    pub dims: Dims,
+    /// Shapes and types of the function's parameters, in order.
+    pub params: Vec<(Shape, TyShape)>,
+    /// The span new nodes get when built without one.
+    pub span: Span,
+}
+
+impl Graph {
+    pub fn new(dims: Dims, params: Vec<(Shape, TyShape)>) -> Self {
+        Graph {
+            nodes: Vec::new(),
+            deps: Vec::new(),
+            intern: HashMap::new(),
+            dims,
+            params,
+            span: Span::call_site(),
+        }
+    }
+
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id.index()]
+    }
+
+    pub fn op(&self, id: NodeId) -> Op {
+        self.nodes[id.index()].op
+    }
+
+    pub fn shape(&self, id: NodeId) -> Shape {
+        self.nodes[id.index()].shape
+    }
+
+    pub fn ty(&self, id: NodeId) -> TyShape {
+        self.nodes[id.index()].ty
+    }
+
+    pub fn deps(&self, id: NodeId) -> Deps {
+        self.deps[id.index()]
+    }
+
+    pub fn is_scalar(&self, id: NodeId) -> bool {
+        self.shape(id) == Shape::Scalar
+    }
+
+    /// The constant value of a scalar literal node.
+    pub fn constant(&self, id: NodeId) -> Option<f64> {
+        match self.op(id) {
+            Op::Const(c) => Some(c.0),
+            _ => None,
+        }
+    }
+
+    pub fn is_zero(&self, id: NodeId) -> bool {
+        matches!(self.op(id), Op::Zero) || self.constant(id) == Some(0.0)
+    }
+
+    pub fn is_one(&self, id: NodeId) -> bool {
+        self.constant(id) == Some(1.0)
+    }
+
+    /// Whether the node's shape has a fixed number of rows equal to `n`.
+    pub fn rows_are(&self, id: NodeId, n: usize) -> bool {
+        match self.shape(id) {
+            Shape::Scalar => false,
+            Shape::Matrix(r, _) => self.dims.value(r) == Some(n),
+        }
+    }
+
+    pub fn cols_are(&self, id: NodeId, n: usize) -> bool {
+        match self.shape(id) {
+            Shape::Scalar => false,
+            Shape::Matrix(_, c) => self.dims.value(c) == Some(n),
+        }
+    }
+
+    /// Whether the node is a 1 by 1 matrix (not a scalar).
+    pub fn is_one_by_one(&self, id: NodeId) -> bool {
+        self.rows_are(id, 1) && self.cols_are(id, 1)
+    }
+
+    /// Adds a node, or returns the existing one for the same operation.
+    pub fn intern(&mut self, op: Op, shape: Shape, ty: TyShape) -> NodeId {
+        let shape = self.dims.canonical(shape);
+        if let Some(&id) = self.intern.get(&(op, shape, ty)) {
+            return id;
+        }
+        let deps = match op {
+            Op::Param(i) if i < 2 => Deps::block(if i == 0 { Blk::X } else { Blk::Y }),
+            Op::Dir(b) => Deps::dir(b),
+            Op::Elem(d) => Deps::elem(d),
+            Op::Map(a, body, d) => Deps(self.deps(a).0 | (self.deps(body).0 & !Deps::elem(d).0)),
+            _ => Deps(op.operands().iter().fold(0, |acc, o| acc | self.deps(o).0)),
+        };
+        let id = NodeId(u32::try_from(self.nodes.len()).unwrap_or(u32::MAX));
+        self.nodes.push(Node {
+            op,
+            shape,
+            ty,
+            span: self.span,
+        });
+        self.deps.push(deps);
+        self.intern.insert((op, shape, ty), id);
+        id
+    }
+
+    /// Re-keys the graph once shape checking has merged dimension classes:
+    /// nodes that became identical are merged into the first of them.
+    /// Returns, for every node, the node that now stands for it.
+    pub fn finalize(&mut self) -> Vec<NodeId> {
+        let mut remap: Vec<NodeId> = Vec::with_capacity(self.nodes.len());
+        self.intern.clear();
+        for (i, p) in self.params.iter_mut().enumerate() {
+            let _ = i;
+            p.0 = self.dims.canonical(p.0);
+        }
+        for i in 0..self.nodes.len() {
+            let node = &mut self.nodes[i];
+            node.op = remap_operands(node.op, &remap);
+            node.shape = self.dims.canonical(node.shape);
+            let key = (node.op, node.shape, node.ty);
+            let id = NodeId(i as u32);
+            match self.intern.get(&key) {
+                Some(&existing) => remap.push(existing),
+                None => {
+                    self.intern.insert(key, id);
+                    remap.push(id);
+                }
+            }
+        }
+        remap
+    }
+
+    // ----- leaves -----
+
+    pub fn constant_node(&mut self, v: f64) -> NodeId {
+        // One zero: -0.0 and 0.0 are the same constant here.
+        let v = if v == 0.0 { 0.0 } else { v };
+        self.intern(Op::Const(Real(v)), Shape::Scalar, TyShape::Scalar)
+    }
+
+    pub fn param(&mut self, index: usize) -> NodeId {
+        let (shape, ty) = self.params[index];
+        self.intern(Op::Param(index), shape, ty)
+    }
+
+    pub fn dir(&mut self, b: Blk) -> NodeId {
+        let (shape, ty) = self.params[b.index()];
+        self.intern(Op::Dir(b), shape, ty)
+    }
+
+    pub fn elem(&mut self, depth: u8) -> NodeId {
+        self.intern(Op::Elem(depth), Shape::Scalar, TyShape::Scalar)
+    }
+
+    /// The zero of a shape, with the nalgebra type its dimensions imply.
+    pub fn zero(&mut self, shape: Shape) -> NodeId {
+        match shape {
+            Shape::Scalar => self.constant_node(0.0),
+            _ => {
+                let ty = self.natural_ty(shape);
+                self.intern(Op::Zero, shape, ty)
+            }
+        }
+    }
+
+    /// The zero shaped and typed like `like`.
+    pub fn zero_like(&mut self, like: NodeId) -> NodeId {
+        let (shape, ty) = (self.shape(like), self.ty(like));
+        match shape {
+            Shape::Scalar => self.constant_node(0.0),
+            _ => self.intern(Op::Zero, shape, ty),
+        }
+    }
+
+    pub fn identity(&mut self, shape: Shape) -> NodeId {
+        let ty = self.natural_ty(shape);
+        self.intern(Op::Identity, shape, ty)
+    }
+
+    pub fn ones(&mut self, shape: Shape) -> NodeId {
+        let ty = self.natural_ty(shape);
+        self.intern(Op::Ones, shape, ty)
+    }
+
+    pub fn unit(&mut self, shape: Shape, i: usize, j: usize) -> NodeId {
+        match shape {
+            Shape::Scalar => self.constant_node(1.0),
+            _ => {
+                let ty = self.natural_ty(shape);
+                self.intern(Op::Unit(i, j), shape, ty)
+            }
+        }
+    }
+
+    /// The type nalgebra gives a matrix built from these dimensions: static
+    /// where the dimension is known, dynamic elsewhere.
+    pub fn natural_ty(&self, shape: Shape) -> TyShape {
+        match shape {
+            Shape::Scalar => TyShape::Scalar,
+            Shape::Matrix(r, c) => {
+                let d = |d| self.dims.value(d).map_or(TyDim::Dyn, TyDim::Static);
+                TyShape::Matrix(d(r), d(c))
+            }
+        }
+    }
+
+    // ----- arithmetic -----
+
+    pub fn add(&mut self, a: NodeId, b: NodeId) -> NodeId {
+        if self.is_zero(a) {
+            return b;
+        }
+        if self.is_zero(b) {
+            return a;
+        }
+        if let (Some(u), Some(v)) = (self.constant(a), self.constant(b)) {
+            return self.constant_node(u + v);
+        }
+        if let Op::Neg(bn) = self.op(b) {
+            return self.sub(a, bn);
+        }
+        if let Op::Neg(an) = self.op(a) {
+            return self.sub(b, an);
+        }
+        let ty = self.ty(a).same_shape(self.ty(b));
+        self.intern(Op::Add(a, b), self.shape(a), ty)
+    }
+
+    pub fn sub(&mut self, a: NodeId, b: NodeId) -> NodeId {
+        if a == b {
+            let ty = self.ty(a);
+            let shape = self.shape(a);
+            return self.zero_typed(shape, ty);
+        }
+        if self.is_zero(b) {
+            return a;
+        }
+        if self.is_zero(a) {
+            return self.neg(b);
+        }
+        if let (Some(u), Some(v)) = (self.constant(a), self.constant(b)) {
+            return self.constant_node(u - v);
+        }
+        if let Op::Neg(bn) = self.op(b) {
+            return self.add(a, bn);
+        }
+        let ty = self.ty(a).same_shape(self.ty(b));
+        self.intern(Op::Sub(a, b), self.shape(a), ty)
+    }
+
+    pub fn neg(&mut self, a: NodeId) -> NodeId {
+        match self.op(a) {
+            Op::Const(c) => self.constant_node(-c.0),
+            Op::Zero => a,
+            Op::Neg(inner) => inner,
+            Op::Sub(u, v) => self.sub(v, u),
+            Op::Scale(s, m) if self.constant(s).is_some() => {
+                let c = self.constant_node(-self.constant(s).unwrap_or(0.0));
+                self.scale(c, m)
+            }
+            _ => self.intern(Op::Neg(a), self.shape(a), self.ty(a)),
+        }
+    }
+
+    /// Scalar `s` times `a` (a scalar, vector or matrix).
+    pub fn scale(&mut self, s: NodeId, a: NodeId) -> NodeId {
+        debug_assert!(self.is_scalar(s));
+        if self.is_scalar(a) {
+            return self.product(&[s, a]);
+        }
+        // Keep a constant factor in front for scalar products.
+        if self.is_scalar(a) && self.constant(a).is_some() && self.constant(s).is_none() {
+            return self.scale(a, s);
+        }
+        if self.is_zero(s) || self.is_zero(a) {
+            return self.zero_like(a);
+        }
+        if self.is_one(s) {
+            return a;
+        }
+        if self.is_scalar(a) && self.is_one(a) {
+            return s;
+        }
+        if let (Some(u), Some(v)) = (self.constant(s), self.constant(a)) {
+            return self.constant_node(u * v);
+        }
+        if self.constant(s) == Some(-1.0) {
+            return self.neg(a);
+        }
+        if let Op::Neg(sn) = self.op(s) {
+            let inner = self.scale(sn, a);
+            return self.neg(inner);
+        }
+        if let Op::Neg(an) = self.op(a) {
+            let inner = self.scale(s, an);
+            return self.neg(inner);
+        }
+        if let Some(c) = self.constant(s)
+            && let Op::Scale(t, m) = self.op(a)
+        {
+            if let Some(d) = self.constant(t) {
+                let cd = self.constant_node(c * d);
+                return self.scale(cd, m);
+            }
+            // c (t m) = (c t) m keeps constants next to scalars.
+            let ct = self.scale(s, t);
+            return self.scale(ct, m);
+        }
+        if let Op::Scale(t, m) = self.op(a)
+            && (self.constant(t).is_some() || !self.is_scalar(m))
+        {
+            // s (t m) = (s t) m: one pass over the matrix instead of two.
+            let st = self.scale(s, t);
+            return self.scale(st, m);
+        }
+        if let Op::Div(num, den) = self.op(s)
+            && self.is_one(num)
+        {
+            return self.div(a, den);
+        }
+        self.intern(Op::Scale(s, a), self.shape(a), self.ty(a))
+    }
+
+    /// The product of scalars in canonical form: the constant factor first,
+    /// the other factors in node order, so equal products are one node.
+    fn product(&mut self, factors: &[NodeId]) -> NodeId {
+        let mut c = 1.0;
+        let mut rest = Vec::new();
+        let mut stack = factors.to_vec();
+        while let Some(f) = stack.pop() {
+            match self.op(f) {
+                Op::Const(v) => c *= v.0,
+                Op::Neg(inner) => {
+                    c = -c;
+                    stack.push(inner);
+                }
+                Op::Scale(p, q) if self.is_scalar(q) => {
+                    stack.push(p);
+                    stack.push(q);
+                }
+                _ => rest.push(f),
+            }
+        }
+        if c == 0.0 {
+            return self.constant_node(0.0);
+        }
+        // Equal factors become powers: x x^2 = x^3.
+        let mut powers: std::collections::BTreeMap<NodeId, i32> = std::collections::BTreeMap::new();
+        for f in rest {
+            match self.op(f) {
+                Op::Func(Func::Powi(k), base) => *powers.entry(base).or_default() += k,
+                _ => *powers.entry(f).or_default() += 1,
+            }
+        }
+        let mut factors = Vec::new();
+        for (base, k) in powers {
+            match k {
+                0 => {}
+                1 => factors.push(base),
+                k => factors.push(self.intern(
+                    Op::Func(Func::Powi(k), base),
+                    Shape::Scalar,
+                    TyShape::Scalar,
+                )),
+            }
+        }
+        factors.sort();
+        let Some((&first, others)) = factors.split_first() else {
+            return self.constant_node(c);
+        };
+        let mut acc = first;
+        for &f in others {
+            acc = self.intern(Op::Scale(acc, f), Shape::Scalar, TyShape::Scalar);
+        }
+        if c == 1.0 {
+            acc
+        } else if c == -1.0 {
+            self.intern(Op::Neg(acc), Shape::Scalar, TyShape::Scalar)
+        } else {
+            let k = self.constant_node(c);
+            self.intern(Op::Scale(k, acc), Shape::Scalar, TyShape::Scalar)
+        }
+    }
+
+    /// `a / s` for a scalar `s`.
+    pub fn div(&mut self, a: NodeId, s: NodeId) -> NodeId {
+        if self.is_one(s) || self.is_zero(a) {
+            return a;
+        }
+        if let (Some(u), Some(v)) = (self.constant(a), self.constant(s))
+            && v != 0.0
+        {
+            return self.constant_node(u / v);
+        }
+        if let Op::Neg(an) = self.op(a) {
+            let inner = self.div(an, s);
+            return self.neg(inner);
+        }
+        self.intern(Op::Div(a, s), self.shape(a), self.ty(a))
+    }
+
+    /// The matrix product, with 1 by 1 factors turned into scalars and
+    /// identities and scalar factors pulled out.
+    pub fn matmul(&mut self, a: NodeId, b: NodeId) -> NodeId {
+        let shape = Shape::Matrix(self.shape(a).rows(), self.shape(b).cols());
+        if self.is_zero(a) || self.is_zero(b) {
+            return self.zero(shape);
+        }
+        if matches!(self.op(a), Op::Identity) {
+            return b;
+        }
+        if matches!(self.op(b), Op::Identity) {
+            return a;
+        }
+        if let Op::Neg(an) = self.op(a) {
+            let p = self.matmul(an, b);
+            return self.neg(p);
+        }
+        if let Op::Neg(bn) = self.op(b) {
+            let p = self.matmul(a, bn);
+            return self.neg(p);
+        }
+        if let Op::Scale(s, an) = self.op(a) {
+            let p = self.matmul(an, b);
+            return self.scale(s, p);
+        }
+        if let Op::Scale(s, bn) = self.op(b) {
+            let p = self.matmul(a, bn);
+            return self.scale(s, p);
+        }
+        if let Op::Div(an, s) = self.op(a) {
+            let p = self.matmul(an, b);
+            return self.div(p, s);
+        }
+        if let Op::Div(bn, s) = self.op(b) {
+            let p = self.matmul(a, bn);
+            return self.div(p, s);
+        }
+        // A 1 by 1 factor next to a vector is a scalar factor.
+        if self.is_one_by_one(b) && self.cols_are(a, 1) {
+            let s = self.index(b, 0, 0);
+            return self.scale(s, a);
+        }
+        if self.is_one_by_one(a) && self.rows_are(b, 1) {
+            let s = self.index(a, 0, 0);
+            return self.scale(s, b);
+        }
+        let ty = self.ty(a).matmul(self.ty(b));
+        self.intern(Op::MatMul(a, b), shape, ty)
+    }
+
+    pub fn transpose(&mut self, a: NodeId) -> NodeId {
+        let shape = self.shape(a).transposed();
+        let ty = self.ty(a).transposed();
+        match self.op(a) {
+            Op::Transpose(inner) => inner,
+            Op::Zero => self.zero_typed(shape, ty),
+            Op::Identity => a,
+            Op::Ones => self.intern(Op::Ones, shape, ty),
+            Op::Unit(i, j) => self.intern(Op::Unit(j, i), shape, ty),
+            Op::Neg(inner) => {
+                let t = self.transpose(inner);
+                self.neg(t)
+            }
+            Op::Scale(s, inner) => {
+                let t = self.transpose(inner);
+                self.scale(s, t)
+            }
+            Op::Div(inner, s) => {
+                let t = self.transpose(inner);
+                self.div(t, s)
+            }
+            Op::MatMul(u, v) => {
+                let (ut, vt) = (self.transpose(u), self.transpose(v));
+                self.matmul(vt, ut)
+            }
+            Op::Add(u, v) => {
+                let (ut, vt) = (self.transpose(u), self.transpose(v));
+                self.add(ut, vt)
+            }
+            Op::Sub(u, v) => {
+                let (ut, vt) = (self.transpose(u), self.transpose(v));
+                self.sub(ut, vt)
+            }
+            _ if self.is_one_by_one(a) => a,
+            _ => self.intern(Op::Transpose(a), shape, ty),
+        }
+    }
+
+    pub fn cmul(&mut self, a: NodeId, b: NodeId) -> NodeId {
+        if self.is_zero(a) || self.is_zero(b) {
+            return self.zero_like(a);
+        }
+        if matches!(self.op(a), Op::Ones) {
+            return b;
+        }
+        if matches!(self.op(b), Op::Ones) {
+            return a;
+        }
+        if let Op::Scale(s, an) = self.op(a) {
+            let p = self.cmul(an, b);
+            return self.scale(s, p);
+        }
+        if let Op::Scale(s, bn) = self.op(b) {
+            let p = self.cmul(a, bn);
+            return self.scale(s, p);
+        }
+        if let Op::Neg(an) = self.op(a) {
+            let p = self.cmul(an, b);
+            return self.neg(p);
+        }
+        if let Op::Neg(bn) = self.op(b) {
+            let p = self.cmul(a, bn);
+            return self.neg(p);
+        }
+        let (a, b) = if b < a { (b, a) } else { (a, b) };
+        let ty = self.ty(a).same_shape(self.ty(b));
+        self.intern(Op::CMul(a, b), self.shape(a), ty)
+    }
+
+    /// Element-wise `body` (a scalar expression in `Elem(depth)`) over `a`.
+    pub fn map(&mut self, a: NodeId, body: NodeId, depth: u8) -> NodeId {
+        if matches!(self.op(body), Op::Elem(d) if d == depth) {
+            return a;
+        }
+        if !self.deps(body).has(Deps::elem(depth)) {
+            // A constant body: the map is that constant everywhere.
+            if let Some(c) = self.constant(body)
+                && c == 0.0
+            {
+                return self.zero_like(a);
+            }
+            let shape = self.shape(a);
+            let ones = self.intern(Op::Ones, shape, self.ty(a));
+            return self.scale(body, ones);
+        }
+        self.intern(Op::Map(a, body, depth), self.shape(a), self.ty(a))
+    }
+
+    pub fn func(&mut self, f: Func, a: NodeId) -> NodeId {
+        if let Some(c) = self.constant(a) {
+            let v = f.apply(c);
+            if v.is_finite() {
+                return self.constant_node(v);
+            }
+        }
+        match f {
+            Func::Powi(0) => return self.constant_node(1.0),
+            Func::Powi(1) => return a,
+            _ => {}
+        }
+        self.intern(Op::Func(f, a), Shape::Scalar, TyShape::Scalar)
+    }
+
+    pub fn norm_sq(&mut self, a: NodeId) -> NodeId {
+        if self.is_zero(a) {
+            return self.constant_node(0.0);
+        }
+        match self.op(a) {
+            Op::Neg(inner) | Op::Transpose(inner) => return self.norm_sq(inner),
+            Op::Scale(s, inner) => {
+                let s2 = self.func(Func::Powi(2), s);
+                let n = self.norm_sq(inner);
+                return self.scale(s2, n);
+            }
+            _ => {}
+        }
+        if self.is_scalar(a) {
+            return self.func(Func::Powi(2), a);
+        }
+        self.intern(Op::NormSq(a), Shape::Scalar, TyShape::Scalar)
+    }
+
+    pub fn norm(&mut self, a: NodeId) -> NodeId {
+        if self.is_zero(a) {
+            return self.constant_node(0.0);
+        }
+        if let Op::Neg(inner) | Op::Transpose(inner) = self.op(a) {
+            return self.norm(inner);
+        }
+        self.intern(Op::Norm(a), Shape::Scalar, TyShape::Scalar)
+    }
+
+    /// The Frobenius inner product `<a, b>` (a product for scalars).
+    pub fn dot(&mut self, a: NodeId, b: NodeId) -> NodeId {
+        if self.is_scalar(a) {
+            return self.scale(a, b);
+        }
+        if self.is_zero(a) || self.is_zero(b) {
+            return self.constant_node(0.0);
+        }
+        if a == b {
+            return self.norm_sq(a);
+        }
+        for (u, v) in [(a, b), (b, a)] {
+            match self.op(u) {
+                Op::Ones => return self.sum(v),
+                Op::Identity => return self.trace(v),
+                Op::Unit(i, j) => return self.index(v, i, j),
+                Op::Neg(inner) => {
+                    let d = self.dot(inner, v);
+                    return self.neg(d);
+                }
+                Op::Scale(s, inner) => {
+                    let d = self.dot(inner, v);
+                    return self.scale(s, d);
+                }
+                Op::Div(inner, s) => {
+                    let d = self.dot(inner, v);
+                    return self.div(d, s);
+                }
+                _ => {}
+            }
+        }
+        if let (Op::Transpose(u), Op::Transpose(v)) = (self.op(a), self.op(b)) {
+            return self.dot(u, v);
+        }
+        let (a, b) = if b < a { (b, a) } else { (a, b) };
+        self.intern(Op::Dot(a, b), Shape::Scalar, TyShape::Scalar)
+    }
+
+    pub fn sum(&mut self, a: NodeId) -> NodeId {
+        if self.is_scalar(a) {
+            return a;
+        }
+        match self.op(a) {
+            Op::Zero => return self.constant_node(0.0),
+            Op::Unit(..) => return self.constant_node(1.0),
+            Op::Neg(inner) => {
+                let s = self.sum(inner);
+                return self.neg(s);
+            }
+            Op::Scale(s, inner) => {
+                let t = self.sum(inner);
+                return self.scale(s, t);
+            }
+            Op::Transpose(inner) => return self.sum(inner),
+            Op::Ones => {
+                if let Shape::Matrix(r, c) = self.shape(a)
+                    && let (Some(r), Some(c)) = (self.dims.value(r), self.dims.value(c))
+                {
+                    return self.constant_node((r * c) as f64);
+                }
+            }
+            _ => {}
+        }
+        if self.is_one_by_one(a) {
+            return self.index(a, 0, 0);
+        }
+        self.intern(Op::Sum(a), Shape::Scalar, TyShape::Scalar)
+    }
+
+    pub fn trace(&mut self, a: NodeId) -> NodeId {
+        match self.op(a) {
+            Op::Zero => return self.constant_node(0.0),
+            Op::Unit(i, j) => return self.constant_node(if i == j { 1.0 } else { 0.0 }),
+            Op::Neg(inner) => {
+                let s = self.trace(inner);
+                return self.neg(s);
+            }
+            Op::Scale(s, inner) => {
+                let t = self.trace(inner);
+                return self.scale(s, t);
+            }
+            Op::Transpose(inner) => return self.trace(inner),
+            Op::Identity => {
+                if let Shape::Matrix(r, _) = self.shape(a)
+                    && let Some(n) = self.dims.value(r)
+                {
+                    return self.constant_node(n as f64);
+                }
+            }
+            _ => {}
+        }
+        if self.is_one_by_one(a) {
+            return self.index(a, 0, 0);
+        }
+        self.intern(Op::Trace(a), Shape::Scalar, TyShape::Scalar)
+    }
+
+    pub fn index(&mut self, a: NodeId, i: usize, j: usize) -> NodeId {
+        match self.op(a) {
+            Op::Zero => return self.constant_node(0.0),
+            Op::Ones => return self.constant_node(1.0),
+            Op::Identity => return self.constant_node(if i == j { 1.0 } else { 0.0 }),
+            Op::Unit(k, l) => {
+                return self.constant_node(if (i, j) == (k, l) { 1.0 } else { 0.0 });
+            }
+            Op::Transpose(inner) => return self.index(inner, j, i),
+            Op::Neg(inner) => {
+                let e = self.index(inner, i, j);
+                return self.neg(e);
+            }
+            Op::Scale(s, inner) => {
+                let e = self.index(inner, i, j);
+                return self.scale(s, e);
+            }
+            Op::MatMul(u, v) if self.rows_are(u, 1) && self.cols_are(v, 1) => {
+                // The 1 by 1 product of a row and a column is their dot.
+                let ut = self.transpose(u);
+                return self.dot(ut, v);
+            }
+            _ => {}
+        }
+        self.intern(Op::Index(a, i, j), Shape::Scalar, TyShape::Scalar)
+    }
+
+    /// A zero with an explicit type.
+    pub fn zero_typed(&mut self, shape: Shape, ty: TyShape) -> NodeId {
+        match shape {
+            Shape::Scalar => self.constant_node(0.0),
+            _ => self.intern(Op::Zero, shape, ty),
+        }
+    }
+}

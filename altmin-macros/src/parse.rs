@@ -1,0 +1,899 @@
+//! Reads the function body into the expression graph, checking shapes as
+//! it goes.
+
+use std::collections::{BTreeMap, HashMap};
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::{BinOp, Expr, Lit, Pat, Stmt, UnOp};
+
+use crate::ctxt::Ctxt;
+use crate::ir::{Blk, Deps, Func, Graph, NodeId, Op};
+use crate::shape::{DimId, Dims, Shape};
+use crate::signature::Signature;
+
+/// The parsed objective: its graph, root and the names the user gave to
+/// intermediate values.
+pub struct Objective {
+    pub graph: Graph,
+    pub root: NodeId,
+    /// Names of `let` bindings, for readable formulas.
+    pub names: BTreeMap<NodeId, String>,
+}
+
+/// Closures nest at most this deep inside one another.
+const MAX_CLOSURE_DEPTH: u8 = 4;
+
+const SUPPORTED_METHODS: &str = "`transpose`, `norm_squared`, `norm`, `dot`, `sum`, \
+     `component_mul`, `trace`, `tr_mul`, `powi`, `exp`, `ln`, `sqrt`, `sin`, `cos`, `tanh`, \
+     `ln_1p`, `map`";
+
+/// Reads `body` with the parameters of `sig`; errors go to `cx`.
+pub fn parse(cx: &Ctxt, sig: &Signature, body: &syn::Block) -> Option<Objective> {
+    let params = sig.params.iter().map(|p| (p.shape, p.tyshape)).collect();
+    let graph = Graph::new(sig.dims.clone(), params);
+    let mut scope = HashMap::new();
+    let mut parser = Parser {
+        cx,
+        g: graph,
+        scopes: Vec::new(),
+        names: BTreeMap::new(),
+        depth: 0,
+    };
+    for (i, p) in sig.params.iter().enumerate() {
+        parser.g.span = p.span();
+        let id = parser.g.param(i);
+        scope.insert(p.ident.to_string(), Some(id));
+    }
+    parser.scopes.push(scope);
+
+    let root = parser.block(body, body.brace_token.span.join());
+    let root = root?;
+    let g = &parser.g;
+    if !g.is_scalar(root) {
+        cx.error(
+            g.node(root).span,
+            format!(
+                "an objective must evaluate to a scalar, but this is a {} matrix; reduce it \
+                 with `norm_squared`, `sum`, `dot` or an index",
+                describe_shape(&g.dims, g.shape(root), sig)
+            ),
+        );
+        return None;
+    }
+    for b in [Blk::X, Blk::Y] {
+        if !g.deps(root).has(Deps::block(b)) {
+            let p = &sig.params[b.index()];
+            cx.error(
+                p.span(),
+                format!(
+                    "the objective does not depend on `{}`; alternating minimization needs \
+                     both blocks to appear",
+                    p.ident
+                ),
+            );
+        }
+    }
+    if cx.has_errors() {
+        return None;
+    }
+    let mut graph = parser.g;
+    let remap = graph.finalize();
+    let names = parser
+        .names
+        .into_iter()
+        .map(|(n, name)| (remap[n.index()], name))
+        .collect();
+    Some(Objective {
+        graph,
+        root: remap[root.index()],
+        names,
+    })
+}
+
+struct Parser<'a> {
+    cx: &'a Ctxt,
+    g: Graph,
+    /// Names in scope; `None` marks a binding whose value had an error, so
+    /// that its uses report nothing more.
+    scopes: Vec<HashMap<String, Option<NodeId>>>,
+    names: BTreeMap<NodeId, String>,
+    /// Number of enclosing `map` closures.
+    depth: u8,
+}
+
+impl Parser<'_> {
+    fn lookup(&self, name: &str) -> Option<Option<NodeId>> {
+        self.scopes.iter().rev().find_map(|s| s.get(name).copied())
+    }
+
+    /// A block of statements: `let` bindings, then the value.
+    fn block(&mut self, block: &syn::Block, span: Span) -> Option<NodeId> {
+        self.scopes.push(HashMap::new());
+        let out = self.statements(&block.stmts, span);
+        self.scopes.pop();
+        out
+    }
+
+    fn statements(&mut self, stmts: &[Stmt], span: Span) -> Option<NodeId> {
+        let mut tail = None;
+        let mut ok = true;
+        for (i, stmt) in stmts.iter().enumerate() {
+            let last = i + 1 == stmts.len();
+            match stmt {
+                Stmt::Local(local) => ok &= self.local(local),
+                Stmt::Expr(e, None) if last => tail = Some(self.expr(e)),
+                Stmt::Expr(Expr::Return(r), _) if last => match &r.expr {
+                    Some(e) => tail = Some(self.expr(e)),
+                    None => self
+                        .cx
+                        .error_spanned(r, "`return` needs the objective's value"),
+                },
+                Stmt::Expr(e @ Expr::Return(_), _) => {
+                    self.cx.error_spanned(
+                        e,
+                        "an early `return` is control flow, which is not supported: the \
+                         objective must be one smooth expression",
+                    );
+                    ok = false;
+                }
+                Stmt::Expr(e, _) => {
+                    self.unsupported_statement(e);
+                    ok = false;
+                }
+                Stmt::Item(item) => {
+                    self.cx.error_spanned(
+                        item,
+                        "items are not supported inside an objective; only `let` bindings and \
+                         an expression",
+                    );
+                    ok = false;
+                }
+                Stmt::Macro(m) => {
+                    self.cx.error_spanned(
+                        &m.mac.path,
+                        "macros are not supported inside an objective; only `let` bindings \
+                         and an expression",
+                    );
+                    ok = false;
+                }
+            }
+        }
+        match tail {
+            Some(value) => value.filter(|_| ok),
+            None => {
+                if ok {
+                    self.cx
+                        .error(span, "the objective's body must end with its value");
+                }
+                None
+            }
+        }
+    }
+
+    fn unsupported_statement(&mut self, e: &Expr) {
+        match e {
+            Expr::Assign(_) | Expr::Binary(_) if is_assignment(e) => self.cx.error_spanned(
+                e,
+                "assignments are not supported; bind values with `let` instead",
+            ),
+            Expr::If(_) | Expr::Match(_) | Expr::While(_) | Expr::ForLoop(_) | Expr::Loop(_) => {
+                let _ = self.expr(e);
+            }
+            _ => self.cx.error_spanned(
+                e,
+                "statements without `let` have no effect on the objective; only `let` \
+                 bindings and a final expression are supported",
+            ),
+        }
+    }
+
+    fn local(&mut self, local: &syn::Local) -> bool {
+        let pat = match &local.pat {
+            Pat::Type(pt) => &*pt.pat,
+            other => other,
+        };
+        let Pat::Ident(pi) = pat else {
+            self.cx.error_spanned(
+                &local.pat,
+                "only `let name = ...;` bindings are supported (no patterns)",
+            );
+            return false;
+        };
+        if pi.by_ref.is_some() || pi.subpat.is_some() {
+            self.cx
+                .error_spanned(pi, "only `let name = ...;` bindings are supported");
+            return false;
+        }
+        let Some(init) = &local.init else {
+            self.cx
+                .error_spanned(local, "a `let` binding needs a value");
+            return false;
+        };
+        if let Some((else_token, _)) = &init.diverge {
+            self.cx.error(
+                else_token.span,
+                "`let ... else` is control flow, which is not supported",
+            );
+            return false;
+        }
+        let value = self.expr(&init.expr);
+        let name = pi.ident.to_string();
+        if let Some(id) = value
+            && !matches!(self.g.op(id), Op::Param(_) | Op::Const(_))
+        {
+            self.names.entry(id).or_insert_with(|| name.clone());
+        }
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.insert(name, value);
+        }
+        value.is_some()
+    }
+
+    fn expr(&mut self, e: &Expr) -> Option<NodeId> {
+        match e {
+            Expr::Lit(l) => self.literal(&l.lit),
+            Expr::Path(p) => self.path(p),
+            Expr::Paren(p) => self.expr(&p.expr),
+            Expr::Group(g) => self.expr(&g.expr),
+            Expr::Reference(r) => {
+                if let Some(m) = &r.mutability {
+                    self.cx.error(m.span, "`&mut` is not supported; use `&`");
+                }
+                self.expr(&r.expr)
+            }
+            Expr::Unary(u) => self.unary(u),
+            Expr::Binary(b) => self.binary(b),
+            Expr::MethodCall(m) => self.method(m),
+            Expr::Index(i) => self.index(i),
+            Expr::Block(b) if b.label.is_none() => self.block(&b.block, b.span()),
+            Expr::If(_)
+            | Expr::Match(_)
+            | Expr::While(_)
+            | Expr::ForLoop(_)
+            | Expr::Loop(_)
+            | Expr::Break(_)
+            | Expr::Continue(_)
+            | Expr::Return(_)
+            | Expr::Let(_)
+            | Expr::Try(_) => {
+                let keyword = control_keyword(e);
+                self.cx.error(
+                    keyword.0,
+                    format!(
+                        "control flow (`{}`) is not supported: the objective must be one \
+                         smooth expression of its blocks",
+                        keyword.1
+                    ),
+                );
+                None
+            }
+            Expr::Call(c) => {
+                self.cx.error_spanned(
+                    &c.func,
+                    format!(
+                        "function calls are not supported; write scalar functions as methods \
+                         (`t.exp()`); supported methods are {SUPPORTED_METHODS}"
+                    ),
+                );
+                None
+            }
+            Expr::Macro(m) => {
+                self.cx
+                    .error_spanned(&m.mac.path, "macros are not supported inside an objective");
+                None
+            }
+            Expr::Cast(c) => {
+                self.cx.error(
+                    c.as_token.span,
+                    "casts (`as`) are not supported in an objective",
+                );
+                None
+            }
+            Expr::Field(f) => {
+                self.cx.error_spanned(
+                    &f.member,
+                    "field access is not supported; index vectors with `v[i]` and matrices \
+                     with `m[(i, j)]`",
+                );
+                None
+            }
+            Expr::Closure(c) => {
+                self.cx.error_spanned(
+                    c.or1_token,
+                    "closures are only supported as the argument of `map`",
+                );
+                None
+            }
+            Expr::Assign(_) => {
+                self.cx.error_spanned(
+                    e,
+                    "assignments are not supported; bind values with `let` instead",
+                );
+                None
+            }
+            _ => {
+                self.cx.error_spanned(
+                    e,
+                    "unsupported expression; an objective is built from literals, its \
+                     parameters, `let` bindings, `+ - * /`, indexing and the methods \
+                     supported by `#[objective]`",
+                );
+                None
+            }
+        }
+    }
+
+    fn literal(&mut self, lit: &Lit) -> Option<NodeId> {
+        let value = match lit {
+            Lit::Float(f) => f.base10_parse::<f64>().ok(),
+            Lit::Int(i) => i.base10_parse::<f64>().ok(),
+            _ => None,
+        };
+        let Some(v) = value else {
+            self.cx
+                .error_spanned(lit, "only numeric literals are supported");
+            return None;
+        };
+        self.g.span = lit.span();
+        Some(self.g.constant_node(v))
+    }
+
+    fn path(&mut self, p: &syn::ExprPath) -> Option<NodeId> {
+        if let Some(ident) = p.path.get_ident() {
+            return match self.lookup(&ident.to_string()) {
+                Some(found) => found,
+                None => {
+                    self.cx.error(
+                        ident.span(),
+                        format!("`{ident}` is not a parameter or a `let` binding of the objective"),
+                    );
+                    None
+                }
+            };
+        }
+        let segments: Vec<String> = p
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
+        let in_consts = segments.len() >= 2 && segments[segments.len() - 2] == "consts";
+        let value = match segments.last().map(String::as_str) {
+            Some("PI") => Some(std::f64::consts::PI),
+            Some("TAU") => Some(std::f64::consts::TAU),
+            Some("E") => Some(std::f64::consts::E),
+            Some("SQRT_2") => Some(std::f64::consts::SQRT_2),
+            Some("LN_2") => Some(std::f64::consts::LN_2),
+            Some("LN_10") => Some(std::f64::consts::LN_10),
+            Some("FRAC_1_SQRT_2") => Some(std::f64::consts::FRAC_1_SQRT_2),
+            _ => None,
+        };
+        match value.filter(|_| in_consts) {
+            Some(v) => {
+                self.g.span = p.span();
+                Some(self.g.constant_node(v))
+            }
+            None => {
+                self.cx.error_spanned(
+                    p,
+                    "paths are not supported in an objective, except constants of \
+                     `std::f64::consts`",
+                );
+                None
+            }
+        }
+    }
+
+    fn unary(&mut self, u: &syn::ExprUnary) -> Option<NodeId> {
+        match u.op {
+            UnOp::Neg(_) => {
+                let a = self.expr(&u.expr)?;
+                self.g.span = u.span();
+                Some(self.g.neg(a))
+            }
+            // `*lambda` for data taken by reference.
+            UnOp::Deref(_) => self.expr(&u.expr),
+            _ => {
+                self.cx
+                    .error_spanned(u.op, "only `-` and `*` are supported as unary operators");
+                None
+            }
+        }
+    }
+
+    fn binary(&mut self, b: &syn::ExprBinary) -> Option<NodeId> {
+        let symbol = match b.op {
+            BinOp::Add(_) => "+",
+            BinOp::Sub(_) => "-",
+            BinOp::Mul(_) => "*",
+            BinOp::Div(_) => "/",
+            op if is_assign_op(&op) => {
+                self.cx.error_spanned(
+                    op,
+                    "assignments are not supported; bind values with `let` instead",
+                );
+                return None;
+            }
+            op => {
+                self.cx.error_spanned(
+                    op,
+                    "only the arithmetic operators `+ - * /` are supported in an objective",
+                );
+                return None;
+            }
+        };
+        let (l, r) = (self.expr(&b.left), self.expr(&b.right));
+        let (l, r) = (l?, r?);
+        let op_span = b.op.span();
+        let (ls, rs) = (self.g.shape(l), self.g.shape(r));
+        self.g.span = b.span();
+        match symbol {
+            "+" | "-" => {
+                match (ls, rs) {
+                    (Shape::Scalar, Shape::Scalar) => {}
+                    (Shape::Matrix(..), Shape::Matrix(..)) => {
+                        self.unify(ls.rows(), rs.rows(), op_span, symbol, l, r)?;
+                        self.unify(ls.cols(), rs.cols(), op_span, symbol, l, r)?;
+                    }
+                    _ => {
+                        self.cx.error(
+                            op_span,
+                            format!(
+                                "cannot apply `{symbol}` to a scalar and a matrix; nalgebra \
+                                 adds matrices of equal shape only"
+                            ),
+                        );
+                        return None;
+                    }
+                }
+                self.g.span = b.span();
+                Some(if symbol == "+" {
+                    self.g.add(l, r)
+                } else {
+                    self.g.sub(l, r)
+                })
+            }
+            "*" => match (ls, rs) {
+                (Shape::Scalar, _) => Some(self.g.scale(l, r)),
+                (_, Shape::Scalar) => Some(self.g.scale(r, l)),
+                _ => {
+                    self.unify(ls.cols(), rs.rows(), op_span, symbol, l, r)?;
+                    self.g.span = b.span();
+                    Some(self.g.matmul(l, r))
+                }
+            },
+            _ => {
+                if rs != Shape::Scalar {
+                    self.cx.error(
+                        op_span,
+                        "division is only supported by a scalar; the right side of `/` is a \
+                         matrix",
+                    );
+                    return None;
+                }
+                Some(self.g.div(l, r))
+            }
+        }
+    }
+
+    /// Requires two dimensions to agree, reporting a mismatch at `span`.
+    fn unify(
+        &mut self,
+        a: DimId,
+        b: DimId,
+        span: Span,
+        what: &str,
+        l: NodeId,
+        r: NodeId,
+    ) -> Option<()> {
+        if self.g.dims.unify(a, b).is_ok() {
+            return Some(());
+        }
+        let (ls, rs) = (self.g.shape(l), self.g.shape(r));
+        let message = format!(
+            "mismatched dimensions in `{what}`: the left side is {} and the right side is {}",
+            self.shape_text(ls),
+            self.shape_text(rs)
+        );
+        self.cx.error(span, message);
+        None
+    }
+
+    fn shape_text(&self, s: Shape) -> String {
+        match s {
+            Shape::Scalar => "a scalar".to_string(),
+            Shape::Matrix(r, c) => format!(
+                "{}x{}",
+                dim_text(&self.g.dims, r),
+                dim_text(&self.g.dims, c)
+            ),
+        }
+    }
+
+    fn method(&mut self, m: &syn::ExprMethodCall) -> Option<NodeId> {
+        let name = m.method.to_string();
+        let span = m.method.span();
+        if let Some(t) = &m.turbofish {
+            self.cx
+                .error_spanned(t, "method calls with type arguments are not supported");
+            return None;
+        }
+        let recv = self.expr(&m.receiver);
+        let arity = match name.as_str() {
+            "transpose" | "norm_squared" | "norm" | "sum" | "trace" | "clone" | "into_owned"
+            | "exp" | "ln" | "sqrt" | "sin" | "cos" | "tanh" | "ln_1p" => 0,
+            "dot" | "component_mul" | "tr_mul" | "powi" | "map" | "scale" => 1,
+            "abs" | "max" | "min" | "signum" | "floor" | "ceil" | "round" | "trunc" | "fract"
+            | "clamp" | "amax" | "amin" | "camax" | "camin" | "abs_sub" | "rem_euclid"
+            | "norm1" | "lp_norm" | "max_by" | "min_by" => {
+                self.cx.error(
+                    span,
+                    format!(
+                        "`{name}` is not differentiable everywhere, so it is not supported; \
+                         an objective must be smooth"
+                    ),
+                );
+                return None;
+            }
+            _ => {
+                self.cx.error(
+                    span,
+                    format!(
+                        "unsupported method `{name}`; supported methods are {SUPPORTED_METHODS}"
+                    ),
+                );
+                return None;
+            }
+        };
+        if m.args.len() != arity {
+            self.cx.error(
+                span,
+                format!(
+                    "`{name}` takes {} argument{}",
+                    arity,
+                    if arity == 1 { "" } else { "s" }
+                ),
+            );
+            return None;
+        }
+        if name == "map" {
+            return self.map(recv?, m);
+        }
+        if name == "powi" {
+            let exponent = int_literal(&m.args[0]);
+            let recv = recv?;
+            let Some(k) = exponent else {
+                self.cx
+                    .error_spanned(&m.args[0], "`powi` needs an integer literal exponent");
+                return None;
+            };
+            return self.scalar_func(recv, Func::Powi(k), &name, span, m);
+        }
+        let arg = m.args.first().map(|a| self.expr(a));
+        let recv = recv?;
+        let arg = match arg {
+            Some(a) => Some(a?),
+            None => None,
+        };
+        self.g.span = m.span();
+        let is_matrix = !self.g.is_scalar(recv);
+        let need_matrix = |p: &mut Self| {
+            if !is_matrix {
+                p.cx.error(
+                    span,
+                    format!(
+                        "`{name}` applies to vectors and matrices, but its receiver is a scalar"
+                    ),
+                );
+            }
+            is_matrix
+        };
+        match (name.as_str(), arg) {
+            ("clone" | "into_owned", None) => Some(recv),
+            ("transpose", None) => need_matrix(self).then(|| self.g.transpose(recv)),
+            ("norm_squared", None) => need_matrix(self).then(|| self.g.norm_sq(recv)),
+            ("norm", None) => need_matrix(self).then(|| self.g.norm(recv)),
+            ("sum", None) => need_matrix(self).then(|| self.g.sum(recv)),
+            ("trace", None) => {
+                if !need_matrix(self) {
+                    return None;
+                }
+                let s = self.g.shape(recv);
+                self.unify(s.rows(), s.cols(), span, "trace", recv, recv)?;
+                self.g.span = m.span();
+                Some(self.g.trace(recv))
+            }
+            ("dot" | "component_mul", Some(other)) => {
+                if !need_matrix(self) {
+                    return None;
+                }
+                let (s, t) = (self.g.shape(recv), self.g.shape(other));
+                if t == Shape::Scalar {
+                    self.cx.error(
+                        span,
+                        format!("`{name}` needs a matrix argument of the same shape"),
+                    );
+                    return None;
+                }
+                self.unify(s.rows(), t.rows(), span, &name, recv, other)?;
+                self.unify(s.cols(), t.cols(), span, &name, recv, other)?;
+                self.g.span = m.span();
+                Some(if name == "dot" {
+                    self.g.dot(recv, other)
+                } else {
+                    self.g.cmul(recv, other)
+                })
+            }
+            ("tr_mul", Some(other)) => {
+                if !need_matrix(self) {
+                    return None;
+                }
+                let (s, t) = (self.g.shape(recv), self.g.shape(other));
+                if t == Shape::Scalar {
+                    self.cx.error(span, "`tr_mul` needs a matrix argument");
+                    return None;
+                }
+                self.unify(s.rows(), t.rows(), span, "tr_mul", recv, other)?;
+                self.g.span = m.span();
+                let rt = self.g.transpose(recv);
+                Some(self.g.matmul(rt, other))
+            }
+            ("scale", Some(factor)) => {
+                if !need_matrix(self) {
+                    return None;
+                }
+                if !self.g.is_scalar(factor) {
+                    self.cx.error(span, "`scale` needs a scalar argument");
+                    return None;
+                }
+                Some(self.g.scale(factor, recv))
+            }
+            (_, None) => {
+                let f = match name.as_str() {
+                    "exp" => Func::Exp,
+                    "ln" => Func::Ln,
+                    "sqrt" => Func::Sqrt,
+                    "sin" => Func::Sin,
+                    "cos" => Func::Cos,
+                    "tanh" => Func::Tanh,
+                    _ => Func::Ln1p,
+                };
+                self.scalar_func(recv, f, &name, span, m)
+            }
+            _ => None,
+        }
+    }
+
+    fn scalar_func(
+        &mut self,
+        recv: NodeId,
+        f: Func,
+        name: &str,
+        span: Span,
+        m: &syn::ExprMethodCall,
+    ) -> Option<NodeId> {
+        if !self.g.is_scalar(recv) {
+            self.cx.error(
+                span,
+                format!(
+                    "`{name}` applies to scalars here; on a matrix nalgebra's `{name}` is not \
+                     element-wise: use `.map(|t| t.{name}({}))` for the element-wise function",
+                    if name == "powi" { "k" } else { "" }
+                ),
+            );
+            return None;
+        }
+        self.g.span = m.span();
+        Some(self.g.func(f, recv))
+    }
+
+    fn map(&mut self, recv: NodeId, m: &syn::ExprMethodCall) -> Option<NodeId> {
+        let span = m.method.span();
+        if self.g.is_scalar(recv) {
+            self.cx.error(
+                span,
+                "`map` applies to vectors and matrices, but its receiver is a scalar",
+            );
+            return None;
+        }
+        let Expr::Closure(closure) = &m.args[0] else {
+            self.cx
+                .error_spanned(&m.args[0], "`map` needs a closure `|t| ...`");
+            return None;
+        };
+        let param = match closure.inputs.iter().collect::<Vec<_>>().as_slice() {
+            [Pat::Ident(pi)] => Some(pi.ident.clone()),
+            [Pat::Type(pt)] => match &*pt.pat {
+                Pat::Ident(pi) => Some(pi.ident.clone()),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(param) = param else {
+            self.cx.error_spanned(
+                &closure.inputs,
+                "the closure of `map` takes one parameter: `|t| ...`",
+            );
+            return None;
+        };
+        if self.depth >= MAX_CLOSURE_DEPTH {
+            self.cx
+                .error_spanned(closure, "`map` closures nest at most four deep");
+            return None;
+        }
+        let depth = self.depth;
+        self.depth += 1;
+        let elem = self.g.elem(depth);
+        self.scopes
+            .push(HashMap::from([(param.to_string(), Some(elem))]));
+        let body = self.expr(&closure.body);
+        self.scopes.pop();
+        self.depth -= 1;
+        let body = body?;
+        if !self.element_wise(body, depth) {
+            self.cx.error_spanned(
+                &closure.body,
+                "the closure of `map` must compute a scalar from its element with scalar \
+                 operations",
+            );
+            return None;
+        }
+        self.g.span = m.span();
+        Some(self.g.map(recv, body, depth))
+    }
+
+    /// Whether every node of `body` that depends on the element variable of
+    /// `depth` is a scalar.
+    fn element_wise(&self, body: NodeId, depth: u8) -> bool {
+        let elem = Deps::elem(depth);
+        let mut stack = vec![body];
+        let mut seen = std::collections::HashSet::new();
+        while let Some(n) = stack.pop() {
+            if !seen.insert(n) || !self.g.deps(n).has(elem) {
+                continue;
+            }
+            if !self.g.is_scalar(n) {
+                return false;
+            }
+            stack.extend(self.g.op(n).operands().iter());
+        }
+        true
+    }
+
+    fn index(&mut self, ix: &syn::ExprIndex) -> Option<NodeId> {
+        let recv = self.expr(&ix.expr)?;
+        let Shape::Matrix(rows, cols) = self.g.shape(recv) else {
+            self.cx
+                .error_spanned(&ix.expr, "only vectors and matrices can be indexed");
+            return None;
+        };
+        let dims = &self.g.dims;
+        let (i, j) = match &*ix.index {
+            Expr::Tuple(t) if t.elems.len() == 2 => {
+                match (int_literal(&t.elems[0]), int_literal(&t.elems[1])) {
+                    (Some(i), Some(j)) if i >= 0 && j >= 0 => (i as usize, j as usize),
+                    _ => {
+                        self.cx.error_spanned(
+                            &ix.index,
+                            "indices must be non-negative integer literals",
+                        );
+                        return None;
+                    }
+                }
+            }
+            other => {
+                let Some(k) = int_literal(other).filter(|k| *k >= 0) else {
+                    self.cx.error_spanned(
+                        &ix.index,
+                        "indices must be non-negative integer literals: `v[i]` or `m[(i, j)]`",
+                    );
+                    return None;
+                };
+                let k = k as usize;
+                if dims.value(cols) == Some(1) {
+                    (k, 0)
+                } else if dims.value(rows) == Some(1) {
+                    (0, k)
+                } else if let Some(r) = dims.value(rows) {
+                    (k % r, k / r)
+                } else {
+                    self.cx.error_spanned(
+                        &ix.index,
+                        "linear indexing of a matrix with a dynamic number of rows is not \
+                         supported; write `m[(i, j)]`",
+                    );
+                    return None;
+                }
+            }
+        };
+        for (d, k) in [(rows, i), (cols, j)] {
+            match self.g.dims.value(d) {
+                Some(n) if k >= n => {
+                    self.cx.error_spanned(
+                        &ix.index,
+                        format!("index {k} is out of bounds for a dimension of size {n}"),
+                    );
+                    return None;
+                }
+                Some(_) => {}
+                None => self.g.dims.require_above(d, k),
+            }
+        }
+        self.g.span = ix.span();
+        Some(self.g.index(recv, i, j))
+    }
+}
+
+fn is_assign_op(op: &BinOp) -> bool {
+    matches!(
+        op,
+        BinOp::AddAssign(_)
+            | BinOp::SubAssign(_)
+            | BinOp::MulAssign(_)
+            | BinOp::DivAssign(_)
+            | BinOp::RemAssign(_)
+            | BinOp::BitXorAssign(_)
+            | BinOp::BitAndAssign(_)
+            | BinOp::BitOrAssign(_)
+            | BinOp::ShlAssign(_)
+            | BinOp::ShrAssign(_)
+    )
+}
+
+fn is_assignment(e: &Expr) -> bool {
+    match e {
+        Expr::Assign(_) => true,
+        Expr::Binary(b) => is_assign_op(&b.op),
+        _ => false,
+    }
+}
+
+/// The span and the keyword of a control-flow expression.
+fn control_keyword(e: &Expr) -> (Span, &'static str) {
+    match e {
+        Expr::If(x) => (x.if_token.span, "if"),
+        Expr::Match(x) => (x.match_token.span, "match"),
+        Expr::While(x) => (x.while_token.span, "while"),
+        Expr::ForLoop(x) => (x.for_token.span, "for"),
+        Expr::Loop(x) => (x.loop_token.span, "loop"),
+        Expr::Break(x) => (x.break_token.span, "break"),
+        Expr::Continue(x) => (x.continue_token.span, "continue"),
+        Expr::Return(x) => (x.return_token.span, "return"),
+        Expr::Let(x) => (x.let_token.span, "let"),
+        Expr::Try(x) => (x.question_token.span, "?"),
+        other => (other.span(), "control flow"),
+    }
+}
+
+/// An integer literal, possibly negated.
+fn int_literal(e: &Expr) -> Option<i32> {
+    match e {
+        Expr::Lit(syn::ExprLit {
+            lit: Lit::Int(i), ..
+        }) => i.base10_parse().ok(),
+        Expr::Unary(syn::ExprUnary {
+            op: UnOp::Neg(_),
+            expr,
+            ..
+        }) => int_literal(expr).map(|k| -k),
+        Expr::Paren(p) => int_literal(&p.expr),
+        Expr::Group(g) => int_literal(&g.expr),
+        _ => None,
+    }
+}
+
+/// A dimension in words: its fixed size, or the parameter size it measures.
+pub fn dim_text(dims: &Dims, d: DimId) -> String {
+    match dims.value(d) {
+        Some(n) => n.to_string(),
+        None => "?".to_string(),
+    }
+}
+
+fn describe_shape(dims: &Dims, s: Shape, _sig: &Signature) -> String {
+    match s {
+        Shape::Scalar => "scalar".to_string(),
+        Shape::Matrix(r, c) => format!("{}x{}", dim_text(dims, r), dim_text(dims, c)),
+    }
+}
