@@ -147,15 +147,25 @@ impl Dims {
         }
     }
 
-    /// A size for cost estimates: the fixed number, or a nominal large one.
+    /// A size for cost estimates: the fixed number; for a size only known
+    /// at run time, a large one when data has it (the size of the problem)
+    /// and a small one when only blocks do (the rank of a factor).
     pub fn nominal(&self, d: DimId) -> f64 {
-        self.value(d).map_or(NOMINAL_SIZE, |n| n as f64)
+        match self.value(d) {
+            Some(n) => n as f64,
+            None if self.witnesses(d).iter().any(|w| w.param >= 2) => NOMINAL_SIZE,
+            None => NOMINAL_RANK,
+        }
     }
 }
 
-/// The size assumed for dimensions only known at run time when comparing
-/// the cost of equivalent expressions.
+/// The size assumed for a data dimension known only at run time when
+/// comparing the cost of equivalent expressions.
 pub const NOMINAL_SIZE: f64 = 1000.0;
+
+/// The size assumed for a dimension known only at run time that no data
+/// has: typically the inner dimension of a factorization.
+pub const NOMINAL_RANK: f64 = 16.0;
 
 /// The shape of a value: a scalar, or a matrix (vectors are one column).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

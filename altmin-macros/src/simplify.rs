@@ -258,7 +258,10 @@ fn combine(g: &mut Graph, base: NodeId, coefs: &[Coefficient]) -> (bool, NodeId)
             (Some(t), true) => g.sub(t, c),
         });
     }
-    let total = total.unwrap_or_else(|| g.constant_node(0.0));
+    let mut total = total.unwrap_or_else(|| g.constant_node(0.0));
+    if is_sum(g, total) {
+        total = collect_terms(g, total);
+    }
     if let Some(c) = g.constant(total)
         && c < 0.0
     {

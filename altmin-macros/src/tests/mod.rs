@@ -496,3 +496,4 @@ fn rank1_pca_derivatives_have_the_closed_forms() {
     );
     assert!(text.contains("Hxx = (lambda + |y|^2) I"), "{text}");
 }
+
