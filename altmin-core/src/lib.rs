@@ -7,6 +7,7 @@
 pub mod __private;
 mod altmin;
 mod block;
+mod check;
 pub mod diagnose;
 mod error;
 mod objective;
@@ -24,6 +25,10 @@ pub use nalgebra;
 
 pub use crate::altmin::AltMin;
 pub use crate::block::{Block, Shape};
+pub use crate::check::{
+    CheckDerivatives, DerivativeCheck, DerivativeVerdict, Remainder, SLOPE_TOLERANCE,
+    check_derivatives,
+};
 pub use crate::diagnose::{Diagnose, Diagnosis, Verdict, diagnose};
 pub use crate::error::{BlockId, Error, NonFiniteSource};
 pub use crate::objective::BiObjective;

@@ -243,7 +243,9 @@ fn func_derivative(g: &mut Graph, f: Func, a: NodeId, n: NodeId) -> NodeId {
         }
         Func::Powi(k) => {
             let c = g.constant_node(f64::from(k));
-            let p = g.func(Func::Powi(k - 1), a);
+            // k - 1 cannot overflow: exponents come from `i32` literals
+            // parsed as magnitudes, so `i32::MIN` never occurs.
+            let p = g.func(Func::Powi(k.saturating_sub(1)), a);
             g.scale(c, p)
         }
     }

@@ -619,10 +619,17 @@ impl Graph {
         }
         // Equal factors become powers: x x^2 = x^3.
         let mut powers: std::collections::BTreeMap<NodeId, i32> = std::collections::BTreeMap::new();
+        let mut kept = Vec::new();
         for f in rest {
-            match self.op(f) {
-                Op::Func(Func::Powi(k), base) => *powers.entry(base).or_default() += k,
-                _ => *powers.entry(f).or_default() += 1,
+            let (base, k) = match self.op(f) {
+                Op::Func(Func::Powi(k), base) => (base, k),
+                _ => (f, 1),
+            };
+            let entry = powers.entry(base).or_default();
+            match entry.checked_add(k) {
+                Some(sum) => *entry = sum,
+                // Exponents this large are kept as separate factors.
+                None => kept.push(f),
             }
         }
         let mut factors = Vec::new();
@@ -637,6 +644,7 @@ impl Graph {
                 )),
             }
         }
+        factors.extend(kept);
         factors.sort();
         let Some((&first, others)) = factors.split_first() else {
             return self.constant_node(c);

@@ -32,7 +32,9 @@ fn mixed(x: f64, y: &DVector<f64>, b: &DVector<f64>) -> f64 {
 #[objective]
 fn logistic(x: &DVector<f64>, y: &SMatrix<f64, 2, 2>, a: &DMatrix<f64>, c: f64) -> f64 {
     let z = a * x;
-    z.map(|t| (1.0 + (-t).exp()).ln()).sum() + c * y.trace() * x[0] + y.norm_squared()
+    z.map(|t| (1.0 + (-t).exp()).ln()).sum()
+        + c * y.trace() * x[0]
+        + y.norm_squared()
         + (x.transpose() * x)[(0, 0)] * y[(0, 1)]
 }
 
@@ -82,6 +84,9 @@ fn smoke() {
     let xs = mx.argmin_x(&0.0, &y).unwrap();
     assert!(mx.grad_x(&xs, &y).abs() < 1e-10);
 
-    let lg = Logistic::new(&DMatrix::from_fn(3, 2, |i, j| (i + j) as f64 * 0.3 - 0.2), 0.5);
+    let lg = Logistic::new(
+        &DMatrix::from_fn(3, 2, |i, j| (i + j) as f64 * 0.3 - 0.2),
+        0.5,
+    );
     println!("{}", lg.formulas());
 }

@@ -269,18 +269,24 @@ fn structure_variant(name: &str) -> Ident {
     format_ident!("{}", name)
 }
 
-/// `rank1_pca` -> `Rank1Pca`.
+/// `rank1_pca` -> `Rank1Pca`; a name that would not start with a letter
+/// gets the prefix `Objective`.
 pub fn struct_name(fn_name: &Ident) -> Ident {
+    let name = fn_name.to_string();
+    let name = name.strip_prefix("r#").unwrap_or(&name);
     let mut out = String::new();
-    for part in fn_name.to_string().split('_').filter(|p| !p.is_empty()) {
+    for part in name.split('_').filter(|p| !p.is_empty()) {
         let mut chars = part.chars();
         if let Some(first) = chars.next() {
             out.extend(first.to_uppercase());
             out.push_str(chars.as_str());
         }
     }
-    if out.is_empty() {
-        out.push_str("Objective");
+    if !out.chars().next().is_some_and(char::is_alphabetic) {
+        out.insert_str(0, "Objective");
+    }
+    if syn::parse_str::<Ident>(&out).is_err() {
+        out = "Objective".to_string();
     }
     Ident::new(&out, fn_name.span())
 }
