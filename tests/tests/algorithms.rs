@@ -22,7 +22,7 @@ fn saddle(x: f64, y: f64) -> f64 {
 /// Not bi-convex: the x block is concave where |x| is small.
 #[objective]
 fn double_well(x: &DVector<f64>, y: &DVector<f64>, c: &DVector<f64>) -> f64 {
-    x.map(|t| t.powi(4) - t * t).sum() + y.norm_squared() + x.dot(&y) + c.dot(&y)
+    x.map(|t| t.powi(4) - t * t).sum() + y.norm_squared() + x.dot(y) + c.dot(y)
 }
 
 /// Strictly convex in `x` but without a minimizer in `x`: the slope in `x`
