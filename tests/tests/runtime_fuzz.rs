@@ -73,6 +73,10 @@ struct Counts {
     errors: usize,
 }
 
+/// A run of one algorithm, reduced to its failure.
+type Run<'a, F> =
+    dyn Fn() -> Result<(), Failure<<F as BiObjective>::X, <F as BiObjective>::Y>> + 'a;
+
 /// Calls every entry point on `f` at `(x0, y0)`; panics become test
 /// failures through `failures`.
 fn exercise<F>(f: &F, x0: &F::X, y0: &F::Y, counts: &mut [Counts; 4], failures: &mut Vec<String>)
@@ -80,7 +84,7 @@ where
     F: BiObjective,
 {
     let finite_start = x0.all_finite() && y0.all_finite();
-    let runs: [&dyn Fn() -> Result<(), Failure<F::X, F::Y>>; 2] = [
+    let runs: [&Run<F>; 2] = [
         &|| {
             AltMin::new(f)
                 .with_max_iters(40)
