@@ -6,7 +6,7 @@
 //! its gradient, block Hessians, cross Hessian and Hessian-vector products
 //! symbolically, proves what it can about each block's subproblem, and
 //! emits a [`BiObjective`] with exact block solvers. [`AltMin`] and
-//! [`ProxAltMin`] run on it; [`diagnose`] says where they ended.
+//! [`ProxAltMin`] run on it; [`diagnose()`] says where they ended.
 //!
 //! # Writing an objective
 //!
@@ -84,7 +84,7 @@
 //!
 //! # Reading the diagnosis
 //!
-//! [`diagnose`] classifies a point from the full Hessian: local minimum,
+//! [`diagnose()`] classifies a point from the full Hessian: local minimum,
 //! strict saddle (with an escape direction), degenerate, or not
 //! stationary. It reports the block Hessians' smallest eigenvalues (strong
 //! bi-convexity), the cross Hessian's rank (Assumption 3), the spectral

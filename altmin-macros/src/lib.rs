@@ -4,21 +4,22 @@
 //!
 //! The expansion is a pipeline, one module a stage:
 //!
-//! 1. [`signature`]: the blocks, the data and their types;
-//! 2. [`parse`]: the body, read into the hash-consed graph of [`ir`] while
-//!    [`shape`] checks dimensions;
-//! 3. [`diff`]: reverse-mode gradients and forward-over-reverse
+//! 1. `signature`: the blocks, the data and their types;
+//! 2. `parse`: the body, read into the hash-consed graph of `ir` while
+//!    `shape` checks dimensions;
+//! 3. `diff`: reverse-mode gradients and forward-over-reverse
 //!    Hessian-vector products, symbolically;
-//! 4. [`simplify`]: constant folding, collection of like terms and
+//! 4. `simplify`: constant folding, collection of like terms and
 //!    reassociation of products;
-//! 5. [`linear`] and [`structure`]: the form of each Hessian (scaled
+//! 5. `linear` and `structure`: the form of each Hessian (scaled
 //!    identity, products, outer products, Kronecker forms) and what it
 //!    makes of each block's subproblem;
-//! 6. [`codegen`]: nalgebra code, and [`formulas`], the same in readable
+//! 6. `codegen`: nalgebra code, and `formulas`, the same in readable
 //!    notation.
 //!
-//! Errors are collected in [`ctxt`] and reported together, each on the
+//! Errors are collected in `ctxt` and reported together, each on the
 //! user's token.
+#![deny(missing_docs)]
 
 mod codegen;
 mod ctxt;
