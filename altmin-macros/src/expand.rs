@@ -25,21 +25,20 @@ pub fn objective(args: TokenStream, input: TokenStream) -> TokenStream {
         cx.error_spanned(&args, "`#[objective]` takes no arguments");
     }
     let sig = signature::parse(&cx, &item);
-    let obj = sig
-        .as_ref()
-        .and_then(|sig| parse::parse(&cx, sig, &item.block));
+    let obj = parse::parse(&cx, &sig, &item.block);
+    // The function goes out as it came in, token for token.
     if let Err(e) = cx.check() {
         let errors = e.to_compile_error();
-        return quote!(#item #errors);
+        return quote!(#input #errors);
     }
-    let (Some(sig), Some(mut obj)) = (sig, obj) else {
-        return quote!(#item);
+    let Some(mut obj) = obj else {
+        return input;
     };
     let analysis = structure::analyse(&mut obj);
     let text = formulas::text(&sig, &obj, &analysis);
     let generated = codegen::generate(&item, &sig, &obj, &analysis, &text);
     quote! {
-        #item
+        #input
         #generated
     }
 }

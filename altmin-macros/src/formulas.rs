@@ -15,6 +15,7 @@ pub fn text(sig: &Signature, obj: &Objective, an: &Analysis) -> String {
         g,
         sig,
         names: &obj.names,
+        depth: std::cell::Cell::new(0),
     };
     let (x, y) = (
         sig.params[0].ident.to_string(),
@@ -63,7 +64,12 @@ struct Printer<'a> {
     g: &'a Graph,
     sig: &'a Signature,
     names: &'a BTreeMap<NodeId, String>,
+    /// Nesting of the expression being printed.
+    depth: std::cell::Cell<usize>,
 }
+
+/// Expressions are printed to this depth, then elided.
+const MAX_PRINT_DEPTH: usize = 64;
 
 /// Precedence levels, loosest first.
 const SUM: u8 = 1;
@@ -83,6 +89,17 @@ impl Printer<'_> {
 
     /// `n` printed inside a context of precedence `min`.
     fn at(&self, n: NodeId, min: u8) -> String {
+        let depth = self.depth.get();
+        if depth > MAX_PRINT_DEPTH {
+            return "...".to_string();
+        }
+        self.depth.set(depth + 1);
+        let out = self.at_inner(n, min);
+        self.depth.set(depth);
+        out
+    }
+
+    fn at_inner(&self, n: NodeId, min: u8) -> String {
         if let Some(label) = self.names.get(&n) {
             return label.clone();
         }

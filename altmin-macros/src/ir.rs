@@ -17,6 +17,11 @@ use proc_macro2::Span;
 
 use crate::shape::{Dims, Shape, TyDim, TyShape};
 
+/// The largest magnitude of an integer power; larger exponents from
+/// products of powers are kept as separate factors, so derivatives never
+/// overflow.
+pub const MAX_EXPONENT: i32 = 1 << 20;
+
 /// Index of a node in its [`Graph`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NodeId(pub u32);
@@ -626,7 +631,7 @@ impl Graph {
                 _ => (f, 1),
             };
             let entry = powers.entry(base).or_default();
-            match entry.checked_add(k) {
+            match entry.checked_add(k).filter(|s| s.abs() <= MAX_EXPONENT) {
                 Some(sum) => *entry = sum,
                 // Exponents this large are kept as separate factors.
                 None => kept.push(f),
@@ -755,14 +760,6 @@ impl Graph {
                 let (ut, vt) = (self.transpose(u), self.transpose(v));
                 self.matmul(vt, ut)
             }
-            Op::Add(u, v) => {
-                let (ut, vt) = (self.transpose(u), self.transpose(v));
-                self.add(ut, vt)
-            }
-            Op::Sub(u, v) => {
-                let (ut, vt) = (self.transpose(u), self.transpose(v));
-                self.sub(ut, vt)
-            }
             _ if self.is_one_by_one(a) => a,
             _ => self.intern(Op::Transpose(a), shape, ty),
         }
@@ -804,7 +801,7 @@ impl Graph {
         if matches!(self.op(body), Op::Elem(d) if d == depth) {
             return a;
         }
-        if !self.deps(body).has(Deps::elem(depth)) {
+        if !self.deps(body).has(Deps::elem(depth)) && self.is_scalar(body) {
             // A constant body: the map is that constant everywhere.
             if let Some(c) = self.constant(body)
                 && c == 0.0

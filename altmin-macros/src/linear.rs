@@ -55,21 +55,36 @@ pub fn decompose(g: &mut Graph, e: NodeId, dir: NodeId) -> Option<Vec<Term>> {
         let u = substitute(g, e, dir, one);
         return Some(vec![Term::Outer { u, g: one }]);
     }
-    let terms = Decomposer { dir }.terms(g, e)?;
+    let terms = Decomposer { dir, depth: 0 }.terms(g, e)?;
     let terms: Vec<Term> = terms.into_iter().map(|t| tidy(g, t)).collect();
     Some(merge(g, terms))
 }
 
 struct Decomposer {
     dir: NodeId,
+    /// Nesting of the expression being read; beyond a bound the map is left
+    /// opaque rather than recursing further.
+    depth: usize,
 }
+
+const MAX_DEPTH: usize = 200;
 
 impl Decomposer {
     fn linear(&self, g: &Graph, n: NodeId) -> bool {
         g.deps(n).has(g.deps(self.dir))
     }
 
-    fn terms(&self, g: &mut Graph, e: NodeId) -> Option<Vec<Term>> {
+    fn terms(&mut self, g: &mut Graph, e: NodeId) -> Option<Vec<Term>> {
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        self.depth += 1;
+        let out = self.terms_inner(g, e);
+        self.depth -= 1;
+        out
+    }
+
+    fn terms_inner(&mut self, g: &mut Graph, e: NodeId) -> Option<Vec<Term>> {
         if e == self.dir {
             return Some(vec![IDENTITY]);
         }

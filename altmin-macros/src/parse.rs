@@ -8,7 +8,7 @@ use syn::spanned::Spanned;
 use syn::{BinOp, Expr, Lit, Pat, Stmt, UnOp};
 
 use crate::ctxt::Ctxt;
-use crate::ir::{Blk, Deps, Func, Graph, NodeId, Op};
+use crate::ir::{Blk, Deps, Func, Graph, MAX_EXPONENT, NodeId, Op};
 use crate::shape::{DimId, Dims, Shape};
 use crate::signature::Signature;
 
@@ -24,9 +24,13 @@ pub struct Objective {
 /// Closures nest at most this deep inside one another.
 const MAX_CLOSURE_DEPTH: u8 = 4;
 
+/// Expressions nest at most this deep (chains of binary operators do not
+/// count: they are read iteratively).
+const MAX_NESTING: usize = 256;
+
 const SUPPORTED_METHODS: &str = "`transpose`, `norm_squared`, `norm`, `dot`, `sum`, \
-     `component_mul`, `trace`, `tr_mul`, `powi`, `exp`, `ln`, `sqrt`, `sin`, `cos`, `tanh`, \
-     `ln_1p`, `map`";
+     `component_mul`, `trace`, `tr_mul`, `scale`, `powi`, `exp`, `ln`, `sqrt`, `sin`, `cos`, \
+     `tanh`, `ln_1p`, `map`";
 
 /// Reads `body` with the parameters of `sig`; errors go to `cx`.
 pub fn parse(cx: &Ctxt, sig: &Signature, body: &syn::Block) -> Option<Objective> {
@@ -39,11 +43,17 @@ pub fn parse(cx: &Ctxt, sig: &Signature, body: &syn::Block) -> Option<Objective>
         scopes: Vec::new(),
         names: BTreeMap::new(),
         depth: 0,
+        nesting: 0,
+        mentioned: vec![false; sig.params.len()],
+        tail: None,
+        param_names: sig.params.iter().map(|p| p.ident.to_string()).collect(),
     };
     for (i, p) in sig.params.iter().enumerate() {
-        parser.g.span = p.span();
-        let id = parser.g.param(i);
-        scope.insert(p.ident.to_string(), Some(id));
+        let id = p.valid.then(|| {
+            parser.g.span = p.span();
+            parser.g.param(i)
+        });
+        scope.insert(p.ident.to_string(), id);
     }
     parser.scopes.push(scope);
 
@@ -51,28 +61,37 @@ pub fn parse(cx: &Ctxt, sig: &Signature, body: &syn::Block) -> Option<Objective>
     let root = root?;
     let g = &parser.g;
     if !g.is_scalar(root) {
-        cx.error(
-            g.node(root).span,
-            format!(
-                "an objective must evaluate to a scalar, but this is a {} matrix; reduce it \
-                 with `norm_squared`, `sum`, `dot` or an index",
-                describe_shape(&g.dims, g.shape(root), sig)
-            ),
+        let message = format!(
+            "an objective must evaluate to a scalar, but this is a matrix of shape {}; \
+             reduce it with `norm_squared`, `sum`, `dot` or an index",
+            parser.shape_text(g.shape(root))
         );
+        match &parser.tail {
+            Some(tail) => cx.error_spanned(tail, message),
+            None => cx.error(g.node(root).span, message),
+        }
         return None;
     }
+    let blocks_valid = sig.params.len() >= 2 && sig.params[..2].iter().all(|p| p.valid);
     for b in [Blk::X, Blk::Y] {
-        if !g.deps(root).has(Deps::block(b)) {
-            let p = &sig.params[b.index()];
-            cx.error(
-                p.span(),
-                format!(
-                    "the objective does not depend on `{}`; alternating minimization needs \
-                     both blocks to appear",
-                    p.ident
-                ),
-            );
+        if !blocks_valid || g.deps(root).has(Deps::block(b)) {
+            continue;
         }
+        let p = &sig.params[b.index()];
+        let message = if parser.mentioned[b.index()] {
+            format!(
+                "`{}` cancels out of the objective; alternating minimization needs the \
+                 objective to depend on both blocks",
+                p.ident
+            )
+        } else {
+            format!(
+                "the objective does not depend on `{}`; alternating minimization needs \
+                 both blocks to appear",
+                p.ident
+            )
+        };
+        cx.error(p.span(), message);
     }
     if cx.has_errors() {
         return None;
@@ -100,11 +119,34 @@ struct Parser<'a> {
     names: BTreeMap<NodeId, String>,
     /// Number of enclosing `map` closures.
     depth: u8,
+    /// Depth of the expression being read.
+    nesting: usize,
+    /// Which parameters the body names.
+    mentioned: Vec<bool>,
+    /// The expression giving the objective's value.
+    tail: Option<Expr>,
+    /// The parameters' names, to describe dimensions known at run time.
+    param_names: Vec<String>,
 }
 
 impl Parser<'_> {
-    fn lookup(&self, name: &str) -> Option<Option<NodeId>> {
-        self.scopes.iter().rev().find_map(|s| s.get(name).copied())
+    fn lookup(&mut self, name: &str) -> Option<Option<NodeId>> {
+        let found = self.scopes.iter().rev().find_map(|s| s.get(name).copied());
+        if let Some(Some(id)) = found
+            && let Op::Param(i) = self.g.op(id)
+        {
+            self.mentioned[i] = true;
+        }
+        found
+    }
+
+    /// Marks names as bound to a value that had an error.
+    fn poison(&mut self, names: impl IntoIterator<Item = String>) {
+        if let Some(scope) = self.scopes.last_mut() {
+            for name in names {
+                scope.insert(name, None);
+            }
+        }
     }
 
     /// A block of statements: `let` bindings, then the value.
@@ -122,12 +164,20 @@ impl Parser<'_> {
             let last = i + 1 == stmts.len();
             match stmt {
                 Stmt::Local(local) => ok &= self.local(local),
-                Stmt::Expr(e, None) if last => tail = Some(self.expr(e)),
+                Stmt::Expr(e, None) if last => {
+                    self.tail = Some(e.clone());
+                    tail = Some(self.expr(e));
+                }
                 Stmt::Expr(Expr::Return(r), _) if last => match &r.expr {
-                    Some(e) => tail = Some(self.expr(e)),
-                    None => self
-                        .cx
-                        .error_spanned(r, "`return` needs the objective's value"),
+                    Some(e) => {
+                        self.tail = Some((**e).clone());
+                        tail = Some(self.expr(e));
+                    }
+                    None => {
+                        self.cx
+                            .error_spanned(r, "`return` needs the objective's value");
+                        tail = Some(None);
+                    }
                 },
                 Stmt::Expr(e @ Expr::Return(_), _) => {
                     self.cx.error_spanned(
@@ -147,6 +197,9 @@ impl Parser<'_> {
                         "items are not supported inside an objective; only `let` bindings and \
                          an expression",
                     );
+                    if let Some(name) = item_name(item) {
+                        self.poison([name]);
+                    }
                     ok = false;
                 }
                 Stmt::Macro(m) => {
@@ -193,21 +246,23 @@ impl Parser<'_> {
             Pat::Type(pt) => &*pt.pat,
             other => other,
         };
-        let Pat::Ident(pi) = pat else {
+        let simple = match pat {
+            Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => Some(pi),
+            _ => None,
+        };
+        let Some(pi) = simple else {
             self.cx.error_spanned(
                 &local.pat,
-                "only `let name = ...;` bindings are supported (no patterns)",
+                "only `let name = ...;` bindings are supported, not patterns",
             );
+            self.poison(pattern_names(&local.pat));
             return false;
         };
-        if pi.by_ref.is_some() || pi.subpat.is_some() {
-            self.cx
-                .error_spanned(pi, "only `let name = ...;` bindings are supported");
-            return false;
-        }
+        let name = pi.ident.to_string();
         let Some(init) = &local.init else {
             self.cx
-                .error_spanned(local, "a `let` binding needs a value");
+                .error_spanned(local, "a `let` binding needs a value: `let name = ...;`");
+            self.poison([name]);
             return false;
         };
         if let Some((else_token, _)) = &init.diverge {
@@ -215,10 +270,10 @@ impl Parser<'_> {
                 else_token.span,
                 "`let ... else` is control flow, which is not supported",
             );
+            self.poison([name]);
             return false;
         }
         let value = self.expr(&init.expr);
-        let name = pi.ident.to_string();
         if let Some(id) = value
             && !matches!(self.g.op(id), Op::Param(_) | Op::Const(_))
         {
@@ -231,6 +286,20 @@ impl Parser<'_> {
     }
 
     fn expr(&mut self, e: &Expr) -> Option<NodeId> {
+        if self.nesting >= MAX_NESTING {
+            self.cx.error_spanned(
+                e,
+                format!("expressions nest at most {MAX_NESTING} deep in an objective; bind parts with `let`"),
+            );
+            return None;
+        }
+        self.nesting += 1;
+        let out = self.expr_inner(e);
+        self.nesting -= 1;
+        out
+    }
+
+    fn expr_inner(&mut self, e: &Expr) -> Option<NodeId> {
         match e {
             Expr::Lit(l) => self.literal(&l.lit),
             Expr::Path(p) => self.path(p),
@@ -246,7 +315,9 @@ impl Parser<'_> {
             Expr::Binary(b) => self.binary(b),
             Expr::MethodCall(m) => self.method(m),
             Expr::Index(i) => self.index(i),
-            Expr::Block(b) if b.label.is_none() => self.block(&b.block, b.span()),
+            Expr::Block(b) if b.label.is_none() => {
+                self.block(&b.block, b.block.brace_token.span.join())
+            }
             Expr::If(_)
             | Expr::Match(_)
             | Expr::While(_)
@@ -279,14 +350,18 @@ impl Parser<'_> {
                 None
             }
             Expr::Macro(m) => {
-                self.cx
-                    .error_spanned(&m.mac.path, "macros are not supported inside an objective");
+                self.cx.error_spanned(
+                    &m.mac.path,
+                    "macros are not supported inside an objective; write the expression with \
+                     the supported operations",
+                );
                 None
             }
             Expr::Cast(c) => {
                 self.cx.error(
                     c.as_token.span,
-                    "casts (`as`) are not supported in an objective",
+                    "casts (`as`) are not supported in an objective; every value is already an \
+                     `f64` or a matrix of `f64`",
                 );
                 None
             }
@@ -389,7 +464,7 @@ impl Parser<'_> {
         match u.op {
             UnOp::Neg(_) => {
                 let a = self.expr(&u.expr)?;
-                self.g.span = u.span();
+                self.g.span = u.op.span();
                 Some(self.g.neg(a))
             }
             // `*lambda` for data taken by reference.
@@ -402,7 +477,24 @@ impl Parser<'_> {
         }
     }
 
+    /// A chain of binary operators, read along its left spine without
+    /// recursion, so long sums cost no stack.
     fn binary(&mut self, b: &syn::ExprBinary) -> Option<NodeId> {
+        let mut spine = vec![b];
+        let mut left = &*b.left;
+        while let Expr::Binary(inner) = left {
+            spine.push(inner);
+            left = &inner.left;
+        }
+        let mut acc = self.expr(left);
+        for e in spine.into_iter().rev() {
+            acc = self.apply_binary(e, acc);
+        }
+        acc
+    }
+
+    /// `left op right` for the operator and right operand of `b`.
+    fn apply_binary(&mut self, b: &syn::ExprBinary, left: Option<NodeId>) -> Option<NodeId> {
         let symbol = match b.op {
             BinOp::Add(_) => "+",
             BinOp::Sub(_) => "-",
@@ -423,11 +515,11 @@ impl Parser<'_> {
                 return None;
             }
         };
-        let (l, r) = (self.expr(&b.left), self.expr(&b.right));
-        let (l, r) = (l?, r?);
+        let r = self.expr(&b.right);
+        let (l, r) = (left?, r?);
         let op_span = b.op.span();
         let (ls, rs) = (self.g.shape(l), self.g.shape(r));
-        self.g.span = b.span();
+        self.g.span = op_span;
         match symbol {
             "+" | "-" => {
                 match (ls, rs) {
@@ -447,7 +539,7 @@ impl Parser<'_> {
                         return None;
                     }
                 }
-                self.g.span = b.span();
+                self.g.span = op_span;
                 Some(if symbol == "+" {
                     self.g.add(l, r)
                 } else {
@@ -459,7 +551,7 @@ impl Parser<'_> {
                 (_, Shape::Scalar) => Some(self.g.scale(r, l)),
                 _ => {
                     self.unify(ls.cols(), rs.rows(), op_span, symbol, l, r)?;
-                    self.g.span = b.span();
+                    self.g.span = op_span;
                     Some(self.g.matmul(l, r))
                 }
             },
@@ -469,6 +561,13 @@ impl Parser<'_> {
                         op_span,
                         "division is only supported by a scalar; the right side of `/` is a \
                          matrix",
+                    );
+                    return None;
+                }
+                if self.g.is_zero(r) {
+                    self.cx.error_spanned(
+                        &b.right,
+                        "division by zero: this divisor is identically zero",
                     );
                     return None;
                 }
@@ -503,11 +602,18 @@ impl Parser<'_> {
     fn shape_text(&self, s: Shape) -> String {
         match s {
             Shape::Scalar => "a scalar".to_string(),
-            Shape::Matrix(r, c) => format!(
-                "{}x{}",
-                dim_text(&self.g.dims, r),
-                dim_text(&self.g.dims, c)
-            ),
+            Shape::Matrix(r, c) => {
+                let dims = &self.g.dims;
+                let (rt, ct) = (
+                    dim_text(dims, r, &self.param_names),
+                    dim_text(dims, c, &self.param_names),
+                );
+                if dims.value(r).is_some() && dims.value(c).is_some() {
+                    format!("{rt}x{ct}")
+                } else {
+                    format!("{rt} by {ct}")
+                }
+            }
         }
     }
 
@@ -568,6 +674,13 @@ impl Parser<'_> {
                     .error_spanned(&m.args[0], "`powi` needs an integer literal exponent");
                 return None;
             };
+            let Some(k) = i32::try_from(k).ok().filter(|k| k.abs() <= MAX_EXPONENT) else {
+                self.cx.error_spanned(
+                    &m.args[0],
+                    format!("`powi` exponents must be at most {MAX_EXPONENT} in magnitude"),
+                );
+                return None;
+            };
             return self.scalar_func(recv, Func::Powi(k), &name, span, m);
         }
         let arg = m.args.first().map(|a| self.expr(a));
@@ -576,7 +689,7 @@ impl Parser<'_> {
             Some(a) => Some(a?),
             None => None,
         };
-        self.g.span = m.span();
+        self.g.span = m.method.span();
         let is_matrix = !self.g.is_scalar(recv);
         let need_matrix = |p: &mut Self| {
             if !is_matrix {
@@ -600,8 +713,15 @@ impl Parser<'_> {
                     return None;
                 }
                 let s = self.g.shape(recv);
-                self.unify(s.rows(), s.cols(), span, "trace", recv, recv)?;
-                self.g.span = m.span();
+                if self.g.dims.unify(s.rows(), s.cols()).is_err() {
+                    let shape = self.shape_text(s);
+                    self.cx.error(
+                        span,
+                        format!("`trace` needs a square matrix, but this is {shape}"),
+                    );
+                    return None;
+                }
+                self.g.span = m.method.span();
                 Some(self.g.trace(recv))
             }
             ("dot" | "component_mul", Some(other)) => {
@@ -618,7 +738,7 @@ impl Parser<'_> {
                 }
                 self.unify(s.rows(), t.rows(), span, &name, recv, other)?;
                 self.unify(s.cols(), t.cols(), span, &name, recv, other)?;
-                self.g.span = m.span();
+                self.g.span = m.method.span();
                 Some(if name == "dot" {
                     self.g.dot(recv, other)
                 } else {
@@ -635,7 +755,7 @@ impl Parser<'_> {
                     return None;
                 }
                 self.unify(s.rows(), t.rows(), span, "tr_mul", recv, other)?;
-                self.g.span = m.span();
+                self.g.span = m.method.span();
                 let rt = self.g.transpose(recv);
                 Some(self.g.matmul(rt, other))
             }
@@ -684,7 +804,7 @@ impl Parser<'_> {
             );
             return None;
         }
-        self.g.span = m.span();
+        self.g.span = m.method.span();
         Some(self.g.func(f, recv))
     }
 
@@ -731,7 +851,7 @@ impl Parser<'_> {
         self.scopes.pop();
         self.depth -= 1;
         let body = body?;
-        if !self.element_wise(body, depth) {
+        if !self.g.is_scalar(body) || !self.element_wise(body, depth) {
             self.cx.error_spanned(
                 &closure.body,
                 "the closure of `map` must compute a scalar from its element with scalar \
@@ -739,7 +859,7 @@ impl Parser<'_> {
             );
             return None;
         }
-        self.g.span = m.span();
+        self.g.span = m.method.span();
         Some(self.g.map(recv, body, depth))
     }
 
@@ -771,8 +891,9 @@ impl Parser<'_> {
         let dims = &self.g.dims;
         let (i, j) = match &*ix.index {
             Expr::Tuple(t) if t.elems.len() == 2 => {
-                match (int_literal(&t.elems[0]), int_literal(&t.elems[1])) {
-                    (Some(i), Some(j)) if i >= 0 && j >= 0 => (i as usize, j as usize),
+                let index = |e: &Expr| int_literal(e).and_then(|k| usize::try_from(k).ok());
+                match (index(&t.elems[0]), index(&t.elems[1])) {
+                    (Some(i), Some(j)) => (i, j),
                     _ => {
                         self.cx.error_spanned(
                             &ix.index,
@@ -783,14 +904,13 @@ impl Parser<'_> {
                 }
             }
             other => {
-                let Some(k) = int_literal(other).filter(|k| *k >= 0) else {
+                let Some(k) = int_literal(other).and_then(|k| usize::try_from(k).ok()) else {
                     self.cx.error_spanned(
                         &ix.index,
                         "indices must be non-negative integer literals: `v[i]` or `m[(i, j)]`",
                     );
                     return None;
                 };
-                let k = k as usize;
                 if dims.value(cols) == Some(1) {
                     (k, 0)
                 } else if dims.value(rows) == Some(1) {
@@ -810,9 +930,13 @@ impl Parser<'_> {
         for (d, k) in [(rows, i), (cols, j)] {
             match self.g.dims.value(d) {
                 Some(n) if k >= n => {
+                    let indexed = quote::ToTokens::to_token_stream(&*ix.expr).to_string();
                     self.cx.error_spanned(
                         &ix.index,
-                        format!("index {k} is out of bounds for a dimension of size {n}"),
+                        format!(
+                            "index {k} is out of bounds: `{indexed}` has {n} {} here",
+                            if d == rows { "rows" } else { "columns" }
+                        ),
                     );
                     return None;
                 }
@@ -820,7 +944,7 @@ impl Parser<'_> {
                 None => self.g.dims.require_above(d, k),
             }
         }
-        self.g.span = ix.span();
+        self.g.span = ix.bracket_token.span.join();
         Some(self.g.index(recv, i, j))
     }
 }
@@ -867,7 +991,7 @@ fn control_keyword(e: &Expr) -> (Span, &'static str) {
 }
 
 /// An integer literal, possibly negated.
-fn int_literal(e: &Expr) -> Option<i32> {
+fn int_literal(e: &Expr) -> Option<i64> {
     match e {
         Expr::Lit(syn::ExprLit {
             lit: Lit::Int(i), ..
@@ -883,17 +1007,57 @@ fn int_literal(e: &Expr) -> Option<i32> {
     }
 }
 
-/// A dimension in words: its fixed size, or the parameter size it measures.
-pub fn dim_text(dims: &Dims, d: DimId) -> String {
-    match dims.value(d) {
-        Some(n) => n.to_string(),
-        None => "?".to_string(),
+/// A dimension in words: its fixed size, or the parameter size it
+/// measures when only known at run time.
+fn dim_text(dims: &Dims, d: DimId, names: &[String]) -> String {
+    if let Some(n) = dims.value(d) {
+        return n.to_string();
+    }
+    match dims.witnesses(d).first() {
+        Some(w) => {
+            let axis = match w.axis {
+                crate::shape::Axis::Rows => "nrows",
+                crate::shape::Axis::Cols => "ncols",
+            };
+            let name = names.get(w.param).map_or("?", String::as_str);
+            format!("`{name}.{axis}()`")
+        }
+        None => "a size known at run time".to_string(),
     }
 }
 
-fn describe_shape(dims: &Dims, s: Shape, _sig: &Signature) -> String {
-    match s {
-        Shape::Scalar => "scalar".to_string(),
-        Shape::Matrix(r, c) => format!("{}x{}", dim_text(dims, r), dim_text(dims, c)),
+/// The name an item would bind, so later uses of it report nothing more.
+fn item_name(item: &syn::Item) -> Option<String> {
+    match item {
+        syn::Item::Const(c) => Some(c.ident.to_string()),
+        syn::Item::Static(s) => Some(s.ident.to_string()),
+        syn::Item::Fn(f) => Some(f.sig.ident.to_string()),
+        _ => None,
     }
+}
+
+/// Every name a pattern binds.
+fn pattern_names(pat: &Pat) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![pat];
+    while let Some(p) = stack.pop() {
+        match p {
+            Pat::Ident(pi) => {
+                out.push(pi.ident.to_string());
+                if let Some((_, sub)) = &pi.subpat {
+                    stack.push(sub);
+                }
+            }
+            Pat::Tuple(t) => stack.extend(t.elems.iter()),
+            Pat::TupleStruct(t) => stack.extend(t.elems.iter()),
+            Pat::Slice(s) => stack.extend(s.elems.iter()),
+            Pat::Struct(s) => stack.extend(s.fields.iter().map(|f| &*f.pat)),
+            Pat::Type(t) => stack.push(&t.pat),
+            Pat::Reference(r) => stack.push(&r.pat),
+            Pat::Paren(p) => stack.push(&p.pat),
+            Pat::Or(o) => stack.extend(o.cases.iter()),
+            _ => {}
+        }
+    }
+    out
 }

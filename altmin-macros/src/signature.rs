@@ -18,6 +18,9 @@ pub struct Param {
     pub tyshape: TyShape,
     /// A vector (one column), so that its size reads as a length.
     pub is_vector: bool,
+    /// False for a parameter the macro rejected; it stays in the list so
+    /// the others keep their positions, and uses of it report nothing more.
+    pub valid: bool,
 }
 
 impl Param {
@@ -43,9 +46,10 @@ impl Signature {
     }
 }
 
-/// Reads the signature, recording every unsupported part in `cx`. Returns
-/// `None` when the blocks cannot be read at all.
-pub fn parse(cx: &Ctxt, item: &syn::ItemFn) -> Option<Signature> {
+/// Reads the signature, recording every unsupported part in `cx`. Rejected
+/// parameters stay in the list, marked invalid, so that the body can still
+/// be read and its own errors reported.
+pub fn parse(cx: &Ctxt, item: &syn::ItemFn) -> Signature {
     let sig = &item.sig;
     if !sig.generics.params.is_empty() {
         cx.error_spanned(
@@ -59,6 +63,12 @@ pub fn parse(cx: &Ctxt, item: &syn::ItemFn) -> Option<Signature> {
     }
     if let Some(a) = &sig.asyncness {
         cx.error(a.span, "an objective cannot be `async`");
+    }
+    if let Some(u) = &sig.unsafety {
+        cx.error(
+            u.span,
+            "an objective cannot be `unsafe`: its derivatives are called from safe code",
+        );
     }
     if let Some(v) = &sig.variadic {
         cx.error_spanned(v, "variadic parameters are not supported");
@@ -79,23 +89,26 @@ pub fn parse(cx: &Ctxt, item: &syn::ItemFn) -> Option<Signature> {
     let mut dims = Dims::default();
     let mut params = Vec::new();
     for (index, arg) in sig.inputs.iter().enumerate() {
-        match arg {
+        let param = match arg {
             FnArg::Receiver(r) => {
                 cx.error_spanned(
                     r,
                     "an objective is a free function: `self` is not supported",
                 );
+                None
             }
-            FnArg::Typed(pt) => {
-                let Pat::Ident(pi) = &*pt.pat else {
-                    cx.error_spanned(&pt.pat, "parameters must be plain names");
-                    continue;
-                };
-                if let Some(p) = param(cx, &mut dims, index, &pi.ident, &pt.ty) {
-                    params.push(p);
+            FnArg::Typed(pt) => match &*pt.pat {
+                Pat::Ident(pi) => param(cx, &mut dims, index, &pi.ident, &pt.ty),
+                other => {
+                    cx.error_spanned(
+                        other,
+                        "parameters must be plain names like `x`, not patterns",
+                    );
+                    None
                 }
-            }
-        }
+            },
+        };
+        params.push(param.unwrap_or_else(|| placeholder(arg, index)));
     }
     if sig.inputs.len() < 2 {
         cx.error(
@@ -108,13 +121,57 @@ pub fn parse(cx: &Ctxt, item: &syn::ItemFn) -> Option<Signature> {
                 if sig.inputs.len() == 1 { "" } else { "s" }
             ),
         );
-        return None;
     }
-    (params.len() == sig.inputs.len()).then_some(Signature { params, dims })
+    Signature { params, dims }
 }
 
+/// A stand-in for a rejected parameter, keeping its name when it has one.
+fn placeholder(arg: &FnArg, index: usize) -> Param {
+    let (ident, ty) = match arg {
+        FnArg::Typed(pt) => {
+            let ident = match &*pt.pat {
+                Pat::Ident(pi) => pi.ident.clone(),
+                _ => quote::format_ident!("rejected{index}"),
+            };
+            (ident, (*pt.ty).clone())
+        }
+        FnArg::Receiver(r) => (quote::format_ident!("rejected{index}"), (*r.ty).clone()),
+    };
+    Param {
+        ident,
+        ty,
+        by_ref: false,
+        shape: Shape::Scalar,
+        tyshape: TyShape::Scalar,
+        is_vector: false,
+        valid: false,
+    }
+}
+
+/// `f64`, also as `core::primitive::f64`, `std::primitive::f64` or `(f64)`.
 fn is_f64(ty: &Type) -> bool {
-    matches!(ty, Type::Path(p) if p.qself.is_none() && p.path.is_ident("f64"))
+    match ty {
+        Type::Paren(p) => is_f64(&p.elem),
+        Type::Group(g) => is_f64(&g.elem),
+        Type::Path(p) if p.qself.is_none() => {
+            let names: Vec<String> = p
+                .path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect();
+            let args_free = p.path.segments.iter().all(|s| s.arguments.is_empty());
+            args_free
+                && match names.as_slice() {
+                    [f] => f == "f64",
+                    [root, prim, f] => {
+                        (root == "core" || root == "std") && prim == "primitive" && f == "f64"
+                    }
+                    _ => false,
+                }
+        }
+        _ => false,
+    }
 }
 
 fn param(cx: &Ctxt, dims: &mut Dims, index: usize, ident: &Ident, ty: &Type) -> Option<Param> {
@@ -156,6 +213,7 @@ fn param(cx: &Ctxt, dims: &mut Dims, index: usize, ident: &Ident, ty: &Type) -> 
         shape,
         tyshape,
         is_vector,
+        valid: true,
     })
 }
 
@@ -174,6 +232,9 @@ fn type_kind(cx: &Ctxt, ty: &Type) -> Option<TypeKind> {
         cx.error_spanned(ty, format!("unsupported parameter type; {SUPPORTED_TYPES}"));
         None
     };
+    if is_f64(ty) {
+        return Some(TypeKind::Scalar);
+    }
     let Type::Path(tp) = ty else {
         return unsupported();
     };
@@ -184,9 +245,6 @@ fn type_kind(cx: &Ctxt, ty: &Type) -> Option<TypeKind> {
         return unsupported();
     };
     let name = last.ident.to_string();
-    if name == "f64" && last.arguments.is_empty() {
-        return Some(TypeKind::Scalar);
-    }
     let args: Vec<&GenericArgument> = match &last.arguments {
         PathArguments::AngleBracketed(a) => a.args.iter().collect(),
         _ => Vec::new(),

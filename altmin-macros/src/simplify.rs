@@ -35,6 +35,9 @@ pub fn substitute(g: &mut Graph, root: NodeId, leaf: NodeId, with: NodeId) -> No
 #[derive(Default)]
 struct Simplifier {
     memo: HashMap<NodeId, NodeId>,
+    /// Sums used only inside other sums: their terms are collected once,
+    /// at the top of the chain, rather than at every link.
+    interior: HashSet<NodeId>,
 }
 
 /// Products with more factors than this are left in their given order.
@@ -46,6 +49,20 @@ impl Simplifier {
     fn run(&mut self, g: &mut Graph, root: NodeId) -> NodeId {
         let mut order = reachable(g, root);
         order.sort();
+        let mut outside_sums = HashSet::new();
+        for &n in &order {
+            let in_sum = matches!(g.op(n), Op::Add(..) | Op::Sub(..) | Op::Neg(_));
+            for o in g.op(n).operands().iter() {
+                if !in_sum {
+                    outside_sums.insert(o);
+                }
+            }
+        }
+        self.interior = order
+            .iter()
+            .copied()
+            .filter(|&n| n != root && is_sum(g, n) && !outside_sums.contains(&n))
+            .collect();
         for n in order {
             if !self.memo.contains_key(&n) {
                 let s = self.node(g, n);
@@ -139,7 +156,7 @@ impl Simplifier {
                 g.index(a, i, j)
             }
         };
-        if matches!(g.op(rebuilt), Op::Add(..) | Op::Sub(..)) {
+        if is_sum(g, rebuilt) && !self.interior.contains(&n) {
             collect_terms(g, rebuilt)
         } else {
             rebuilt
@@ -219,10 +236,14 @@ fn collect_terms(g: &mut Graph, n: NodeId) -> NodeId {
 
     // Group by the non-scalar part, keeping the order of first appearance.
     let mut groups: Vec<(NodeId, Vec<Coefficient>)> = Vec::new();
+    let mut index: HashMap<NodeId, usize> = HashMap::new();
     for (negative, coef, base) in terms {
-        match groups.iter_mut().find(|(b, _)| *b == base) {
-            Some((_, list)) => list.push((negative, coef)),
-            None => groups.push((base, vec![(negative, coef)])),
+        match index.get(&base) {
+            Some(&i) => groups[i].1.push((negative, coef)),
+            None => {
+                index.insert(base, groups.len());
+                groups.push((base, vec![(negative, coef)]));
+            }
         }
     }
     let mut out: Option<NodeId> = None;
@@ -274,7 +295,8 @@ fn combine(g: &mut Graph, base: NodeId, coefs: &[Coefficient]) -> (bool, NodeId)
     (false, g.scale(total, base))
 }
 
-/// Splits a sum into signed terms `(negative, coefficient, base)`.
+/// Splits a sum into signed terms `(negative, coefficient, base)`, with an
+/// explicit stack so that long sums cost no recursion.
 fn flatten_sum(
     g: &mut Graph,
     n: NodeId,
@@ -282,31 +304,35 @@ fn flatten_sum(
     negative: bool,
     out: &mut Vec<(bool, Option<NodeId>, NodeId)>,
 ) {
-    match g.op(n) {
-        Op::Add(a, b) => {
-            flatten_sum(g, a, coef, negative, out);
-            flatten_sum(g, b, coef, negative, out);
+    // Right operands are pushed first, so terms come out left to right.
+    let mut stack = vec![(n, coef, negative)];
+    while let Some((n, coef, negative)) = stack.pop() {
+        match g.op(n) {
+            Op::Add(a, b) => {
+                stack.push((b, coef, negative));
+                stack.push((a, coef, negative));
+            }
+            Op::Sub(a, b) => {
+                stack.push((b, coef, !negative));
+                stack.push((a, coef, negative));
+            }
+            Op::Neg(a) => stack.push((a, coef, !negative)),
+            Op::Scale(s, a) if !g.is_scalar(a) && !is_sum(g, a) => {
+                let c = match coef {
+                    Some(c) => g.scale(c, s),
+                    None => s,
+                };
+                stack.push((a, Some(c), negative));
+            }
+            Op::Scale(s, a) if g.is_scalar(a) && g.constant(s).is_some() => {
+                let c = match coef {
+                    Some(c) => g.scale(c, s),
+                    None => s,
+                };
+                stack.push((a, Some(c), negative));
+            }
+            _ => out.push((negative, coef, n)),
         }
-        Op::Sub(a, b) => {
-            flatten_sum(g, a, coef, negative, out);
-            flatten_sum(g, b, coef, !negative, out);
-        }
-        Op::Neg(a) => flatten_sum(g, a, coef, !negative, out),
-        Op::Scale(s, a) if !g.is_scalar(a) && !is_sum(g, a) => {
-            let c = match coef {
-                Some(c) => g.scale(c, s),
-                None => s,
-            };
-            flatten_sum(g, a, Some(c), negative, out);
-        }
-        Op::Scale(s, a) if g.is_scalar(a) && g.constant(s).is_some() => {
-            let c = match coef {
-                Some(c) => g.scale(c, s),
-                None => s,
-            };
-            flatten_sum(g, a, Some(c), negative, out);
-        }
-        _ => out.push((negative, coef, n)),
     }
 }
 
@@ -330,11 +356,19 @@ fn best_product(g: &mut Graph, p: NodeId, depth: usize) -> NodeId {
 
     if depth < 3 {
         for (i, &f) in factors.iter().enumerate() {
-            if !is_sum(g, f) {
-                continue;
-            }
+            // A sum, or the transpose of one: (A + B)^T = A^T + B^T.
+            let (sum, transposed) = match g.op(f) {
+                Op::Transpose(inner) if is_sum(g, inner) => (inner, true),
+                _ if is_sum(g, f) => (f, false),
+                _ => continue,
+            };
             let mut terms = Vec::new();
-            flatten_sum(g, f, None, false, &mut terms);
+            flatten_sum(g, sum, None, false, &mut terms);
+            if transposed {
+                for t in &mut terms {
+                    t.2 = g.transpose(t.2);
+                }
+            }
             if terms.len() > MAX_DISTRIBUTED_TERMS {
                 continue;
             }

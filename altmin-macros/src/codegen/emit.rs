@@ -124,16 +124,41 @@ impl<'a> Emitter<'a> {
                 stack.push(o);
             }
         }
-        uses.into_iter()
-            .filter(|&(n, count)| {
+        let mut bind: HashSet<NodeId> = uses
+            .iter()
+            .filter(|&(&n, &count)| {
                 scope.contains(g, n)
                     && !self.bound.contains_key(&n)
                     && !trivial(g, n)
                     && (count > 1 || captured.contains(&n))
                     && !roots_only_once(roots, n, count)
             })
-            .map(|(n, _)| n)
-            .collect()
+            .map(|(&n, _)| n)
+            .collect();
+
+        // Deep expressions are cut by bindings, so that nothing downstream
+        // (this writer, rustc) recurses without bound.
+        let mut depth: HashMap<NodeId, usize> = HashMap::new();
+        for &n in uses.keys() {
+            if !scope.contains(g, n) || self.bound.contains_key(&n) || bind.contains(&n) {
+                continue;
+            }
+            let d = 1 + g
+                .op(n)
+                .operands()
+                .iter()
+                .map(|o| depth.get(&o).copied().unwrap_or(0))
+                .max()
+                .unwrap_or(0);
+            if d > MAX_INLINE_DEPTH && !trivial(g, n) {
+                bind.insert(n);
+            } else {
+                depth.insert(n, d);
+            }
+        }
+        let mut out: Vec<NodeId> = bind.into_iter().collect();
+        out.sort();
+        out
     }
 
     /// The operand for `n`: its binding if it has one, else the inline
@@ -361,6 +386,9 @@ impl<'a> Emitter<'a> {
         }
     }
 }
+
+/// Inline expressions deeper than this are split by `let` bindings.
+const MAX_INLINE_DEPTH: usize = 24;
 
 /// Where a node is computed: outside every closure, or inside the `map`
 /// closure of a depth.

@@ -308,3 +308,19 @@ fn ten_thousand_random_functions_expand_or_fail_cleanly() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     assert!(generated > BODIES / 4 && rejected > BODIES / 4);
 }
+
+#[test]
+fn long_sums_and_deep_nesting_expand_without_recursion() {
+    // 3000 distinct terms: one long chain of `+`.
+    let terms: Vec<String> = (1..=3000).map(|k| format!("x.powi({k}) * y")).collect();
+    let source = format!("fn f(x: f64, y: f64) -> f64 {{ {} }}", terms.join(" + "));
+    assert!(matches!(expand_checked(&source), Ok(Outcome::Generated)));
+
+    // Parentheses nested past the limit are an error, not a crash.
+    let deep = format!(
+        "fn f(x: f64, y: f64) -> f64 {{ {}x * y{} }}",
+        "(".repeat(400),
+        ")".repeat(400)
+    );
+    assert!(matches!(expand_checked(&deep), Ok(Outcome::Rejected)));
+}

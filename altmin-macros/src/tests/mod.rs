@@ -30,10 +30,10 @@ pub fn pipeline(source: &str) -> Result<(Signature, Objective, Analysis), String
     let item: syn::ItemFn = syn::parse_str(source).map_err(|e| e.to_string())?;
     let cx = Ctxt::new();
     let sig = signature::parse(&cx, &item);
-    let obj = sig.as_ref().and_then(|s| parse::parse(&cx, s, &item.block));
+    let obj = parse::parse(&cx, &sig, &item.block);
     cx.check().map_err(|e| e.to_string())?;
-    let (Some(sig), Some(mut obj)) = (sig, obj) else {
-        return Err("no signature".to_string());
+    let Some(mut obj) = obj else {
+        return Err("no objective".to_string());
     };
     let analysis = structure::analyse(&mut obj);
     Ok((sig, obj, analysis))
