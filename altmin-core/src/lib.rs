@@ -146,6 +146,7 @@
 pub mod __private;
 mod altmin;
 mod block;
+pub mod census;
 mod check;
 pub mod diagnose;
 mod error;
@@ -164,6 +165,7 @@ pub use nalgebra;
 
 pub use crate::altmin::AltMin;
 pub use crate::block::{Block, Shape};
+pub use crate::census::{Census, CensusReport};
 pub use crate::check::{
     CheckDerivatives, DerivativeCheck, DerivativeVerdict, Remainder, SLOPE_TOLERANCE,
     check_derivatives,
@@ -181,6 +183,7 @@ pub use crate::structure::{BlockStructure, Structure};
 /// Everything an objective file needs: the attribute, the trait, the
 /// algorithms and nalgebra's matrix types.
 pub mod prelude {
+    pub use crate::census::{Algorithm, Census};
     pub use crate::{AltMin, Beta, ProxAltMin};
     pub use crate::{BiObjective, Block, Error, objective};
     pub use crate::{BlockStructure, Shape, check_derivatives};
