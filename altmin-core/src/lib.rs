@@ -110,6 +110,28 @@
 //! # Ok::<(), altmin_core::Error>(())
 //! ```
 //!
+//! # The census: the theorem, checked by experiment
+//!
+//! A [`Census`] runs an algorithm from many seeded random starts, diagnoses
+//! every limit and tallies them: from random starts, none should end at a
+//! strict saddle.
+//!
+//! ```
+//! use altmin_core::prelude::*;
+//! use altmin_core::census::VerdictKind;
+//!
+//! #[objective]
+//! fn saddle(x: f64, y: f64) -> f64 {
+//!     x * x + y * y + 3.0 * x * y + (x * x + y * y).powi(2)
+//! }
+//!
+//! let f = Saddle::new();
+//! let report = Census::new(&f).with_starts(50)?.with_seed(1).run()?;
+//! assert_eq!(report.count(VerdictKind::StrictSaddle), 0);
+//! assert_eq!(report.count(VerdictKind::LocalMinimum), 50);
+//! # Ok::<(), altmin_core::Error>(())
+//! ```
+//!
 //! # When to use ProxAltMin, and how beta is chosen
 //!
 //! [`ProxAltMin`] is Algorithm 2: the same steps with
