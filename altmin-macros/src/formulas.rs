@@ -247,16 +247,16 @@ impl Printer<'_> {
         let rhs = d.rhs.map(|r| self.expr(r)).unwrap_or_default();
         match d.solver {
             Solver::ScaledIdentity { coef } => format!(
-                "argmin_{b}: quadratic with Hessian c I, c = {}: {b} = ({rhs}) / c",
-                self.expr(coef)
+                "argmin_{b}: quadratic with Hessian ({coef}) I: {b} = ({rhs}) / ({coef})",
+                coef = self.expr(coef)
             ),
             Solver::RightProduct { k } => format!(
-                "argmin_{b}: quadratic with Hessian V -> V K, K = {}: {b} K = {rhs}",
-                self.expr(k)
+                "argmin_{b}: quadratic with Hessian V -> V ({k}): {b} ({k}) = {rhs}",
+                k = self.expr(k)
             ),
             Solver::LeftProduct { k } => format!(
-                "argmin_{b}: quadratic with Hessian V -> K V, K = {}: K {b} = {rhs}",
-                self.expr(k)
+                "argmin_{b}: quadratic with Hessian V -> ({k}) V: ({k}) {b} = {rhs}",
+                k = self.expr(k)
             ),
             Solver::Quadratic => format!("argmin_{b}: quadratic: H{b}{b} {b} = {rhs}"),
             Solver::Newton => format!("argmin_{b}: not quadratic: damped Newton"),

@@ -434,16 +434,7 @@ impl Parser<'_> {
             .map(|s| s.ident.to_string())
             .collect();
         let in_consts = segments.len() >= 2 && segments[segments.len() - 2] == "consts";
-        let value = match segments.last().map(String::as_str) {
-            Some("PI") => Some(std::f64::consts::PI),
-            Some("TAU") => Some(std::f64::consts::TAU),
-            Some("E") => Some(std::f64::consts::E),
-            Some("SQRT_2") => Some(std::f64::consts::SQRT_2),
-            Some("LN_2") => Some(std::f64::consts::LN_2),
-            Some("LN_10") => Some(std::f64::consts::LN_10),
-            Some("FRAC_1_SQRT_2") => Some(std::f64::consts::FRAC_1_SQRT_2),
-            _ => None,
-        };
+        let value = segments.last().and_then(|name| f64_constant(name));
         match value.filter(|_| in_consts) {
             Some(v) => {
                 self.g.span = p.span();
@@ -1024,6 +1015,33 @@ fn dim_text(dims: &Dims, d: DimId, names: &[String]) -> String {
         }
         None => "a size known at run time".to_string(),
     }
+}
+
+/// The value of a constant of `std::f64::consts`.
+fn f64_constant(name: &str) -> Option<f64> {
+    use std::f64::consts as c;
+    Some(match name {
+        "PI" => c::PI,
+        "TAU" => c::TAU,
+        "E" => c::E,
+        "SQRT_2" => c::SQRT_2,
+        "FRAC_1_SQRT_2" => c::FRAC_1_SQRT_2,
+        "LN_2" => c::LN_2,
+        "LN_10" => c::LN_10,
+        "LOG2_E" => c::LOG2_E,
+        "LOG10_E" => c::LOG10_E,
+        "LOG2_10" => c::LOG2_10,
+        "LOG10_2" => c::LOG10_2,
+        "FRAC_PI_2" => c::FRAC_PI_2,
+        "FRAC_PI_3" => c::FRAC_PI_3,
+        "FRAC_PI_4" => c::FRAC_PI_4,
+        "FRAC_PI_6" => c::FRAC_PI_6,
+        "FRAC_PI_8" => c::FRAC_PI_8,
+        "FRAC_1_PI" => c::FRAC_1_PI,
+        "FRAC_2_PI" => c::FRAC_2_PI,
+        "FRAC_2_SQRT_PI" => c::FRAC_2_SQRT_PI,
+        _ => return None,
+    })
 }
 
 /// The name an item would bind, so later uses of it report nothing more.
