@@ -3,7 +3,8 @@
 //! A node used more than once is computed once into a `let`; a node used
 //! once is written inline, so that owned temporaries flow into the next
 //! operation and nalgebra can reuse their buffers. Products with a
-//! transposed left factor become `tr_mul`, so no transpose is materialized.
+//! transposed left factor read it through a transposed view, so no
+//! transpose is materialized.
 //! Inside a `map` closure only what depends on the element is computed per
 //! element; everything else is bound outside the closure.
 
@@ -234,8 +235,8 @@ impl<'a> Emitter<'a> {
             }
             Op::MatMul(a, b) => {
                 if let (Op::Transpose(inner), false) = (g.op(a), self.bound.contains_key(&a)) {
-                    let (inner, b) = (o(inner).tokens(), o(b).by_ref());
-                    return Operand::Owned(quote!(#inner.tr_mul(#b)));
+                    let (inner, b) = (o(inner).by_ref(), o(b).by_ref());
+                    return Operand::Owned(quote!(::altmin_core::__private::tr_mul(#inner, #b)));
                 }
                 let (a, b) = (o(a).tokens(), o(b).tokens());
                 Operand::Owned(quote!((#a * #b)))

@@ -4,15 +4,15 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::codegen::emit::{Access, Emitter, Operand, local};
-use crate::ir::{Blk, Graph, NodeId};
+use crate::ir::{Blk, Graph, NodeId, Op};
 use crate::linear::Term;
 use crate::signature::Signature;
 
 /// The body of `hess_xx`, `hess_yy` or `hess_xy`: the matrix of the map
 /// from directions in `input` to changes of the gradient in `output`.
 ///
-/// With `terms`, each term is added in closed form (scaled identity,
-/// Kronecker sandwich, outer product); without, the matrix is built column
+/// With `terms`, the matrix is assembled from each term in closed form
+/// (scaled identity, Kronecker sandwich, outer product); without, the matrix is built column
 /// by column from the Hessian-vector product method `hvp`.
 pub fn dense(
     g: &Graph,
@@ -46,19 +46,23 @@ pub fn dense(
                 hadamard,
                 ..
             } => parts.extend([scale, left, right, hadamard].into_iter().flatten()),
-            Term::Outer { u, g: grad } => parts.extend([u, grad]),
+            Term::Outer { u, g: grad } => {
+                let (su, u) = split_scale(g, u);
+                let (sg, grad) = split_scale(g, grad);
+                parts.extend([su, Some(u), sg, Some(grad)].into_iter().flatten());
+            }
         }
     }
     let mut em = Emitter::new(g, sig, Access::Blocks);
     let (stmts, ops) = em.emit(&parts);
     let mut ops = ops.into_iter();
-    let (h, shape_in, shape_out) = (local("h"), local("shape_in"), local("shape_out"));
+    let (shape_in, shape_out) = (local("shape_in"), local("shape_out"));
     let dense = |o: &Operand| {
         let t = o.by_ref();
         quote!(::altmin_core::__private::AsDense::dense(#t))
     };
 
-    let mut adds = TokenStream::new();
+    let mut items = Vec::with_capacity(terms.len());
     for t in terms {
         match *t {
             Term::Sandwich {
@@ -73,9 +77,7 @@ pub fn dense(
                 let r = next_if(&mut ops, right);
                 let d = next_if(&mut ops, hadamard);
                 if l.is_none() && r.is_none() && d.is_none() && !transposed {
-                    adds.extend(quote! {
-                        ::altmin_core::__private::add_scaled_identity(&mut #h, #scale);
-                    });
+                    items.push(quote!(::altmin_core::__private::HessianTerm::Identity(#scale)));
                     continue;
                 }
                 let opt = |o: Option<Operand>| match o {
@@ -86,9 +88,8 @@ pub fn dense(
                     None => quote!(::core::option::Option::None),
                 };
                 let (l, r, d) = (opt(l), opt(r), opt(d));
-                adds.extend(quote! {
-                    ::altmin_core::__private::add_sandwich(
-                        &mut #h,
+                items.push(quote! {
+                    ::altmin_core::__private::HessianTerm::Sandwich(
                         ::altmin_core::__private::Sandwich {
                             scale: #scale,
                             left: #l,
@@ -98,15 +99,26 @@ pub fn dense(
                             input: (#shape_in.rows, #shape_in.cols),
                             output: (#shape_out.rows, #shape_out.cols),
                         },
-                    );
+                    )
                 });
             }
-            Term::Outer { .. } => {
-                let (u, grad) = (ops.next(), ops.next());
+            Term::Outer { u, g: grad } => {
+                let su = next_if(&mut ops, split_scale(g, u).0);
+                let u = ops.next();
+                let sg = next_if(&mut ops, split_scale(g, grad).0);
+                let grad = ops.next();
+                let scale = match (su, sg) {
+                    (Some(a), Some(b)) => {
+                        let (a, b) = (a.tokens(), b.tokens());
+                        quote!((#a * #b))
+                    }
+                    (Some(s), None) | (None, Some(s)) => s.tokens(),
+                    (None, None) => quote!(1.0),
+                };
                 if let (Some(u), Some(grad)) = (u, grad) {
                     let (u, grad) = (dense(&u), dense(&grad));
-                    adds.extend(quote! {
-                        ::altmin_core::__private::add_outer(&mut #h, #u, #grad);
+                    items.push(quote! {
+                        ::altmin_core::__private::HessianTerm::Outer(#scale, #u, #grad)
                     });
                 }
             }
@@ -115,13 +127,21 @@ pub fn dense(
     quote! {
         let #shape_in = ::altmin_core::Block::shape_of(#in_ident);
         let #shape_out = ::altmin_core::Block::shape_of(#out_ident);
-        let mut #h = ::altmin_core::nalgebra::DMatrix::<f64>::zeros(
+        #stmts
+        ::altmin_core::__private::assemble(
             #shape_out.rows * #shape_out.cols,
             #shape_in.rows * #shape_in.cols,
-        );
-        #stmts
-        #adds
-        #h
+            &[#(#items),*],
+        )
+    }
+}
+
+/// A scalar multiple `s m` as its factor and its matrix, so that an outer
+/// product scales its entries rather than a vector it would allocate.
+fn split_scale(g: &Graph, id: NodeId) -> (Option<NodeId>, NodeId) {
+    match g.op(id) {
+        Op::Scale(s, m) => (Some(s), m),
+        _ => (None, id),
     }
 }
 
