@@ -654,10 +654,16 @@ mod tests {
         };
         let f = Faulty::new(&inner, 2, Fault::Fail(stalled.clone()));
         let x0 = random_vector(30, 8);
-        let failure = AltMin::new(&f).run(&x0, &DVector::zeros(20)).unwrap_err();
+        let y0 = DVector::zeros(20);
+        let failure = AltMin::new(&f).run(&x0, &y0).unwrap_err();
         assert_eq!(failure.error, stalled);
         assert_eq!(failure.iterations, 1);
         assert_eq!(failure.history.len(), 2);
+
+        // The first iterate, the last one completed, comes back.
+        let y1 = inner.argmin_y(&x0, &y0).unwrap();
+        let x1 = inner.argmin_x(&x0, &y1).unwrap();
+        assert_eq!((failure.x, failure.y), (x1, y1));
     }
 
     #[test]

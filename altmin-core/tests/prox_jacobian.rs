@@ -81,7 +81,10 @@ fn every_saddle_of_rank1_pca_repels_prox_altmin_for_beta_above_l_f() {
         for (k, (x, y)) in saddles.iter().enumerate() {
             assert!(f.value(x, y) <= f.value(&saddles[0].0, &saddles[0].1) + 1e-9);
             // The verdict; the Jacobian's spectrum follows for each beta.
-            let d = Diagnose::new(&f).with_prox_spectrum_limit(0).run(x, y).unwrap();
+            let d = Diagnose::new(&f)
+                .with_prox_spectrum_limit(0)
+                .run(x, y)
+                .unwrap();
             assert!(d.verdict.is_strict_saddle(), "saddle {k} of {n} x {m}: {d}");
             assert!(d.block_smoothness() <= l_f);
             for margin in MARGINS {

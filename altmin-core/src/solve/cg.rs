@@ -150,4 +150,34 @@ mod tests {
             Error::SubproblemNotConverged { iterations: 50, .. }
         ));
     }
+
+    #[test]
+    fn reaches_the_relative_residual_it_is_set_to() {
+        let settings = SubproblemSettings::DEFAULT;
+        assert_eq!(settings.rel_tol, 1e-12);
+        let check = |apply: &dyn Fn(&DVector<f64>) -> DVector<f64>, b: &DVector<f64>, what| {
+            let v = conjugate_gradient(BlockId::Y, apply, b, b.zeros_like(), &settings).unwrap();
+            let residual = (apply(&v) - b).norm() / b.norm();
+            // The recursive residual stops the iteration; the true one
+            // agrees with it to rounding.
+            assert!(residual <= 2e-12, "{what}: relative residual {residual:e}");
+        };
+        // Eigenvalues spread evenly in log scale over `decades` decades.
+        let spectrum = |n: usize, decades: f64| {
+            DVector::from_fn(n, |i, _| 10f64.powf(decades * i as f64 / (n - 1) as f64))
+        };
+
+        // A dense SPD matrix in a random basis, condition number 1e2.
+        let n = 120;
+        let q = random_matrix(n, n, 31).qr().q();
+        let a = &q * DMatrix::from_diagonal(&spectrum(n, 2.0)) * q.transpose();
+        check(&|v| &a * v, &random_vector(n, 32), "dense, 1e2");
+
+        // Operators the size of the blocks CG is used for, up to 1e4.
+        let n = 3000;
+        for decades in [2.0, 4.0] {
+            let d = spectrum(n, decades);
+            check(&|v| d.component_mul(v), &random_vector(n, 33), "diagonal");
+        }
+    }
 }

@@ -297,4 +297,34 @@ mod tests {
             }
         );
     }
+
+    #[test]
+    fn the_iteration_cap_is_an_error_with_the_gradient_reached() {
+        // min cosh(v) - v/2 from far away needs several Newton steps.
+        let settings = SubproblemSettings {
+            max_newton_iter: 2,
+            ..SubproblemSettings::DEFAULT
+        };
+        let result = damped_newton(
+            BlockId::Y,
+            &8.0_f64,
+            None,
+            |v| v.cosh() - 0.5 * v,
+            |v| v.sinh() - 0.5,
+            |v| DMatrix::from_element(1, 1, v.cosh()),
+            |v, d| v.cosh() * d,
+            &settings,
+        );
+        let Err(Error::SubproblemNotConverged {
+            block,
+            iterations,
+            gradient_norm,
+        }) = result
+        else {
+            panic!("expected the cap to stop Newton: {result:?}");
+        };
+        assert_eq!((block, iterations), (BlockId::Y, 2));
+        // Two Newton steps from 8 leave v near 6, where |sinh(v) - 1/2| > 100.
+        assert!(gradient_norm > 100.0, "{gradient_norm}");
+    }
 }
