@@ -546,10 +546,6 @@ impl Graph {
         if self.is_scalar(a) {
             return self.product(&[s, a]);
         }
-        // Keep a constant factor in front for scalar products.
-        if self.is_scalar(a) && self.constant(a).is_some() && self.constant(s).is_none() {
-            return self.scale(a, s);
-        }
         if self.is_zero(s) || self.is_zero(a) {
             return self.zero_like(a);
         }

@@ -497,16 +497,3 @@ fn rank1_pca_derivatives_have_the_closed_forms() {
     );
     assert!(text.contains("Hxx = (lambda + |y|^2) I"), "{text}");
 }
-
-#[test]
-fn debug_expand() {
-    let src: proc_macro2::TokenStream = std::env::var("EXPAND_SRC")
-        .unwrap_or_default()
-        .parse()
-        .unwrap();
-    if src.is_empty() {
-        return;
-    }
-    let out = crate::expand::objective(proc_macro2::TokenStream::new(), src);
-    std::fs::write("/tmp/expanded.rs", out.to_string()).unwrap();
-}
