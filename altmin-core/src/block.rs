@@ -30,18 +30,37 @@ pub struct Shape {
 
 impl Shape {
     /// A shape of `rows` by `cols`.
+    ///
+    /// ```
+    /// use altmin_core::Shape;
+    /// let s = Shape::new(4, 1);
+    /// assert_eq!((s.rows, s.cols), (4, 1));
+    /// assert_eq!(s.to_string(), "4x1");
+    /// ```
     #[must_use]
     pub const fn new(rows: usize, cols: usize) -> Self {
         Shape { rows, cols }
     }
 
     /// Number of entries, `rows * cols`.
+    ///
+    /// ```
+    /// use altmin_core::Shape;
+    /// assert_eq!(Shape::new(3, 5).len(), 15);
+    /// assert_eq!(Shape::new(1, 1).len(), 1);
+    /// ```
     #[must_use]
     pub const fn len(self) -> usize {
         self.rows * self.cols
     }
 
     /// Whether the shape holds no entry.
+    ///
+    /// ```
+    /// use altmin_core::Shape;
+    /// assert!(Shape::new(0, 3).is_empty());
+    /// assert!(!Shape::new(2, 3).is_empty());
+    /// ```
     #[must_use]
     pub const fn is_empty(self) -> bool {
         self.len() == 0
@@ -71,22 +90,63 @@ impl fmt::Display for Shape {
 /// ```
 pub trait Block: Clone + fmt::Debug + PartialEq + Send + Sync + 'static {
     /// The shape every value of this type has, if the type fixes it.
+    ///
+    /// ```
+    /// use altmin_core::prelude::*;
+    /// assert_eq!(<f64 as Block>::fixed_shape(), Some(Shape::new(1, 1)));
+    /// assert_eq!(Matrix2::<f64>::fixed_shape(), Some(Shape::new(2, 2)));
+    /// assert_eq!(DVector::<f64>::fixed_shape(), None);
+    /// ```
     fn fixed_shape() -> Option<Shape>;
 
     /// The shape of this value.
+    ///
+    /// ```
+    /// use altmin_core::prelude::*;
+    /// assert_eq!(DMatrix::<f64>::zeros(3, 2).shape_of(), Shape::new(3, 2));
+    /// assert_eq!(Block::shape_of(&DVector::<f64>::zeros(4)), Shape::new(4, 1));
+    /// ```
     fn shape_of(&self) -> Shape;
 
     /// The entries in column-major order.
+    ///
+    /// ```
+    /// use altmin_core::prelude::*;
+    /// assert_eq!(Block::as_slice(&2.5), &[2.5]);
+    /// let m = Matrix2::new(1.0, 2.0, 3.0, 4.0); // given row by row
+    /// assert_eq!(Block::as_slice(&m), &[1.0, 3.0, 2.0, 4.0]);
+    /// ```
     fn as_slice(&self) -> &[f64];
 
     /// The entries in column-major order, mutably.
+    ///
+    /// ```
+    /// use altmin_core::prelude::*;
+    /// let mut m = DMatrix::<f64>::zeros(2, 2);
+    /// Block::as_mut_slice(&mut m)[1] = 7.0; // the second entry of the first column
+    /// assert_eq!(m[(1, 0)], 7.0);
+    /// ```
     fn as_mut_slice(&mut self) -> &mut [f64];
 
     /// A block of the given shape filled with zeros, or `None` when the type
     /// fixes a different shape.
+    ///
+    /// ```
+    /// use altmin_core::prelude::*;
+    /// let z = DMatrix::<f64>::try_zeros(Shape::new(2, 3)).unwrap();
+    /// assert_eq!(z.norm_squared(), 0.0);
+    /// assert_eq!(z.shape(), (2, 3));
+    /// assert!(Vector3::<f64>::try_zeros(Shape::new(2, 1)).is_none());
+    /// ```
     fn try_zeros(shape: Shape) -> Option<Self>;
 
     /// Number of scalar unknowns in the block.
+    ///
+    /// ```
+    /// use altmin_core::prelude::*;
+    /// assert_eq!(1.5.dim(), 1);
+    /// assert_eq!(DMatrix::<f64>::zeros(3, 4).dim(), 12);
+    /// ```
     fn dim(&self) -> usize {
         self.as_slice().len()
     }
@@ -94,6 +154,13 @@ pub trait Block: Clone + fmt::Debug + PartialEq + Send + Sync + 'static {
     /// A block of the given shape with entries taken column-major from
     /// `data`, or `None` when the shape is not this type's or `data` has the
     /// wrong length.
+    ///
+    /// ```
+    /// use altmin_core::prelude::*;
+    /// let m = DMatrix::try_from_column_slice(Shape::new(2, 2), &[1.0, 2.0, 3.0, 4.0]).unwrap();
+    /// assert_eq!(m[(0, 1)], 3.0);
+    /// assert!(DMatrix::<f64>::try_from_column_slice(Shape::new(2, 2), &[1.0]).is_none());
+    /// ```
     fn try_from_column_slice(shape: Shape, data: &[f64]) -> Option<Self> {
         if data.len() != shape.len() {
             return None;
@@ -105,6 +172,20 @@ pub trait Block: Clone + fmt::Debug + PartialEq + Send + Sync + 'static {
 
     /// A block of the given shape with independent standard normal entries
     /// drawn from `rng`, or `None` when the shape is not this type's.
+    ///
+    /// ```
+    /// use altmin_core::prelude::*;
+    /// use rand::SeedableRng;
+    /// use rand::rngs::StdRng;
+    ///
+    /// let shape = Shape::new(10_000, 1);
+    /// let v = DVector::<f64>::random(shape, &mut StdRng::seed_from_u64(3)).unwrap();
+    /// // The mean square of standard normal entries is close to 1.
+    /// assert!((Block::norm_squared(&v) / 10_000.0 - 1.0).abs() < 0.05);
+    /// let again = DVector::<f64>::random(shape, &mut StdRng::seed_from_u64(3));
+    /// assert_eq!(again, Some(v));
+    /// assert!(Vector2::<f64>::random(shape, &mut StdRng::seed_from_u64(3)).is_none());
+    /// ```
     fn random<R: Rng + ?Sized>(shape: Shape, rng: &mut R) -> Option<Self> {
         let mut out = Self::try_zeros(shape)?;
         fill_standard_normal(out.as_mut_slice(), rng);
@@ -112,6 +193,13 @@ pub trait Block: Clone + fmt::Debug + PartialEq + Send + Sync + 'static {
     }
 
     /// A block of the same shape filled with zeros.
+    ///
+    /// ```
+    /// use altmin_core::prelude::*;
+    /// let v = Vector3::new(1.0, -2.0, 3.0);
+    /// assert_eq!(v.zeros_like(), Vector3::zeros());
+    /// assert_eq!(4.0.zeros_like(), 0.0);
+    /// ```
     #[must_use]
     fn zeros_like(&self) -> Self {
         let mut out = self.clone();
@@ -124,6 +212,12 @@ pub trait Block: Clone + fmt::Debug + PartialEq + Send + Sync + 'static {
     /// # Panics
     ///
     /// Panics if `data.len()` differs from [`Block::dim`].
+    ///
+    /// ```
+    /// use altmin_core::prelude::*;
+    /// let m = DMatrix::<f64>::zeros(2, 2).with_entries(&[1.0, 2.0, 3.0, 4.0]);
+    /// assert_eq!(m, DMatrix::from_row_slice(2, 2, &[1.0, 3.0, 2.0, 4.0]));
+    /// ```
     #[must_use]
     fn with_entries(&self, data: &[f64]) -> Self {
         let mut out = self.clone();
@@ -132,27 +226,61 @@ pub trait Block: Clone + fmt::Debug + PartialEq + Send + Sync + 'static {
     }
 
     /// The entries as one column-major vector.
+    ///
+    /// ```
+    /// use altmin_core::prelude::*;
+    /// let m = Matrix2::new(1.0, 2.0, 3.0, 4.0);
+    /// assert_eq!(m.to_dvector(), DVector::from_vec(vec![1.0, 3.0, 2.0, 4.0]));
+    /// assert_eq!(5.0.to_dvector().len(), 1);
+    /// ```
     #[must_use]
     fn to_dvector(&self) -> DVector<f64> {
         DVector::from_column_slice(self.as_slice())
     }
 
     /// The inner product `<self, other>` of the flattened entries.
+    ///
+    /// ```
+    /// use altmin_core::prelude::*;
+    /// assert_eq!(Block::dot(&2.0, &3.0), 6.0);
+    /// let a = DMatrix::from_row_slice(2, 2, &[1.0, 2.0, 3.0, 4.0]);
+    /// let b = DMatrix::identity(2, 2);
+    /// assert_eq!(Block::dot(&a, &b), 5.0); // the trace of a
+    /// ```
     fn dot(&self, other: &Self) -> f64 {
         dot(self.as_slice(), other.as_slice())
     }
 
     /// The squared Euclidean (Frobenius) norm.
+    ///
+    /// ```
+    /// use altmin_core::prelude::*;
+    /// assert_eq!(Block::norm_squared(&-3.0), 9.0);
+    /// assert_eq!(Block::norm_squared(&Vector2::new(3.0, 4.0)), 25.0);
+    /// ```
     fn norm_squared(&self) -> f64 {
         self.dot(self)
     }
 
     /// The Euclidean (Frobenius) norm.
+    ///
+    /// ```
+    /// use altmin_core::prelude::*;
+    /// assert_eq!(Block::norm(&Vector2::new(3.0, 4.0)), 5.0);
+    /// assert_eq!(Block::norm(&DMatrix::<f64>::identity(4, 4)), 2.0);
+    /// ```
     fn norm(&self) -> f64 {
         self.norm_squared().sqrt()
     }
 
     /// `self += a * x` (nalgebra's `axpy` with `b = 1`).
+    ///
+    /// ```
+    /// use altmin_core::prelude::*;
+    /// let mut v = Vector2::new(1.0, 1.0);
+    /// v.add_scaled(-0.5, &Vector2::new(2.0, 4.0));
+    /// assert_eq!(v, Vector2::new(0.0, -1.0));
+    /// ```
     fn add_scaled(&mut self, a: f64, x: &Self) {
         for (s, v) in self.as_mut_slice().iter_mut().zip(x.as_slice()) {
             *s += a * v;
@@ -160,6 +288,13 @@ pub trait Block: Clone + fmt::Debug + PartialEq + Send + Sync + 'static {
     }
 
     /// `self *= a`.
+    ///
+    /// ```
+    /// use altmin_core::prelude::*;
+    /// let mut v = DVector::from_vec(vec![1.0, -2.0]);
+    /// Block::scale_mut(&mut v, 3.0);
+    /// assert_eq!(v.as_slice(), &[3.0, -6.0]);
+    /// ```
     fn scale_mut(&mut self, a: f64) {
         for s in self.as_mut_slice() {
             *s *= a;
@@ -167,6 +302,13 @@ pub trait Block: Clone + fmt::Debug + PartialEq + Send + Sync + 'static {
     }
 
     /// Whether every entry is finite (neither NaN nor infinite).
+    ///
+    /// ```
+    /// use altmin_core::prelude::*;
+    /// assert!(Vector2::new(1.0, -1e300).all_finite());
+    /// assert!(!Vector2::new(1.0, f64::NAN).all_finite());
+    /// assert!(!f64::INFINITY.all_finite());
+    /// ```
     fn all_finite(&self) -> bool {
         self.as_slice().iter().all(|v| f64::is_finite(*v))
     }

@@ -25,9 +25,33 @@ use crate::error::{BlockId, Error, NonFiniteSource};
 use crate::objective::BiObjective;
 
 /// How far a fitted slope may be from its expected value.
+///
+/// ```
+/// use altmin_core::{Remainder, SLOPE_TOLERANCE};
+/// let r = Remainder { expected: 2.0, slope: Some(2.0 - SLOPE_TOLERANCE / 2.0), points: vec![] };
+/// assert!(r.is_consistent());
+/// let r = Remainder { slope: Some(2.0 - 2.0 * SLOPE_TOLERANCE), ..r };
+/// assert!(!r.is_consistent());
+/// ```
 pub const SLOPE_TOLERANCE: f64 = 0.1;
 
 /// One Taylor remainder along one direction.
+///
+/// ```
+/// # use altmin_core::prelude::*;
+/// # #[objective]
+/// # fn coupled(x: f64, y: f64) -> f64 {
+/// #     x * x * y + (x - y).exp()
+/// # }
+/// use altmin_core::SLOPE_TOLERANCE;
+/// let check = check_derivatives(&Coupled::new(), &0.4, &-0.3)?;
+/// let r = &check.gradient;
+/// assert_eq!(r.expected, 2.0);
+/// assert!((r.slope.unwrap() - 2.0).abs() < SLOPE_TOLERANCE);
+/// // Each point is a step and its remainder; the steps shrink.
+/// assert!(r.points.len() >= 3 && r.points.windows(2).all(|w| w[1].0 < w[0].0));
+/// # Ok::<(), altmin_core::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Remainder {
     /// The slope the remainder has when the derivative is right.
@@ -46,6 +70,18 @@ impl Remainder {
     /// larger slope is consistent too: the next term of the expansion
     /// vanishes along the direction (at the center of a symmetric
     /// function, say), so the remainder shrinks faster.
+    ///
+    /// ```
+    /// use altmin_core::Remainder;
+    /// // A gradient that is off leaves a first-order remainder of slope 1.
+    /// let wrong = Remainder { expected: 2.0, slope: Some(1.0), points: vec![] };
+    /// assert!(!wrong.is_consistent());
+    /// // Exact to rounding, as for a quadratic along any direction.
+    /// let exact = Remainder { expected: 3.0, slope: None, points: vec![] };
+    /// assert!(exact.is_consistent());
+    /// let faster = Remainder { expected: 2.0, slope: Some(3.0), points: vec![] };
+    /// assert!(faster.is_consistent());
+    /// ```
     #[must_use]
     pub fn is_consistent(&self) -> bool {
         self.slope
@@ -68,6 +104,36 @@ impl fmt::Display for Remainder {
 }
 
 /// What the test concluded.
+///
+/// ```
+/// use altmin_core::prelude::*;
+/// use altmin_core::{CheckDerivatives, DerivativeVerdict};
+///
+/// /// `f(x, y) = x^2 y^2 + x`, with `grad_x` missing the `+ 1`.
+/// struct Slipped;
+///
+/// # fn m(v: f64) -> DMatrix<f64> { DMatrix::from_element(1, 1, v) }
+/// impl BiObjective for Slipped {
+///     type X = f64;
+///     type Y = f64;
+///     fn value(&self, x: &f64, y: &f64) -> f64 { x * x * y * y + x }
+///     fn grad_x(&self, x: &f64, y: &f64) -> f64 { 2.0 * x * y * y }
+///     // grad_y, the Hessian blocks and the products, all right
+/// #   fn grad_y(&self, x: &f64, y: &f64) -> f64 { 2.0 * x * x * y }
+/// #   fn hess_xx(&self, _: &f64, y: &f64) -> DMatrix<f64> { m(2.0 * y * y) }
+/// #   fn hess_yy(&self, x: &f64, _: &f64) -> DMatrix<f64> { m(2.0 * x * x) }
+/// #   fn hess_xy(&self, x: &f64, y: &f64) -> DMatrix<f64> { m(4.0 * x * y) }
+/// #   fn hvp_xx(&self, _: &f64, y: &f64, v: &f64) -> f64 { 2.0 * y * y * v }
+/// #   fn hvp_yy(&self, x: &f64, _: &f64, v: &f64) -> f64 { 2.0 * x * x * v }
+/// #   fn hvp_xy(&self, x: &f64, y: &f64, v: &f64) -> f64 { 4.0 * x * y * v }
+/// #   fn hvp_yx(&self, x: &f64, y: &f64, v: &f64) -> f64 { 4.0 * x * y * v }
+/// }
+///
+/// let check = CheckDerivatives::new(&Slipped).run(&0.5, &1.5)?;
+/// assert_eq!(check.verdict, DerivativeVerdict::WrongGradient);
+/// assert_eq!(check.verdict.to_string(), "the gradient does not match f");
+/// # Ok::<(), altmin_core::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DerivativeVerdict {
     /// Both remainders shrink as they should.
@@ -97,6 +163,22 @@ impl fmt::Display for DerivativeVerdict {
 
 /// The outcome of [`check_derivatives`]: the worst direction's remainders
 /// and the verdict.
+///
+/// ```
+/// # use altmin_core::prelude::*;
+/// # #[objective]
+/// # fn coupled(x: f64, y: f64) -> f64 {
+/// #     x * x * y + (x - y).exp()
+/// # }
+/// use altmin_core::DerivativeVerdict;
+/// let check = check_derivatives(&Coupled::new(), &0.4, &-0.3)?;
+/// assert_eq!(check.verdict, DerivativeVerdict::Consistent);
+/// assert_eq!((check.gradient.expected, check.hessian.expected), (2.0, 3.0));
+/// assert_eq!(check.directions, 3);
+/// assert!(check.product_mismatch < 1e-12);
+/// println!("{check}");
+/// # Ok::<(), altmin_core::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct DerivativeCheck {
     /// The first-order remainder of the worst direction (slope 2 expected).
@@ -167,6 +249,19 @@ const MIN_RUN: usize = 3;
 
 impl<'a, F: BiObjective + ?Sized> CheckDerivatives<'a, F> {
     /// The test of `f` with three random directions and a fixed seed.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn coupled(x: f64, y: f64) -> f64 {
+    /// #     x * x * y + (x - y).exp()
+    /// # }
+    /// use altmin_core::CheckDerivatives;
+    /// let check = CheckDerivatives::new(&Coupled::new()).run(&0.4, &-0.3)?;
+    /// assert_eq!(check.directions, 3);
+    /// assert!(check.gradient.is_consistent());
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     pub fn new(f: &'a F) -> Self {
         CheckDerivatives {
             f,
@@ -180,6 +275,20 @@ impl<'a, F: BiObjective + ?Sized> CheckDerivatives<'a, F> {
     /// # Errors
     ///
     /// [`Error::InvalidSetting`] when `directions` is zero.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn coupled(x: f64, y: f64) -> f64 {
+    /// #     x * x * y + (x - y).exp()
+    /// # }
+    /// use altmin_core::CheckDerivatives;
+    /// let f = Coupled::new();
+    /// let check = CheckDerivatives::new(&f).with_directions(10)?.run(&0.4, &-0.3)?;
+    /// assert_eq!(check.directions, 10);
+    /// assert!(CheckDerivatives::new(&f).with_directions(0).is_err());
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     pub fn with_directions(mut self, directions: usize) -> Result<Self, Error> {
         if directions == 0 {
             return Err(Error::InvalidSetting {
@@ -193,6 +302,20 @@ impl<'a, F: BiObjective + ?Sized> CheckDerivatives<'a, F> {
     }
 
     /// The seed of the random directions.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn coupled(x: f64, y: f64) -> f64 {
+    /// #     x * x * y + (x - y).exp()
+    /// # }
+    /// use altmin_core::CheckDerivatives;
+    /// let f = Coupled::new();
+    /// let a = CheckDerivatives::new(&f).with_seed(11).run(&0.4, &-0.3)?;
+    /// let b = CheckDerivatives::new(&f).with_seed(11).run(&0.4, &-0.3)?;
+    /// assert_eq!(a, b);
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     #[must_use]
     pub fn with_seed(mut self, seed: u64) -> Self {
         self.seed = seed;
@@ -206,6 +329,24 @@ impl<'a, F: BiObjective + ?Sized> CheckDerivatives<'a, F> {
     /// [`Error::DimensionMismatch`] from the objective's dimension check,
     /// [`Error::NonFinite`] when the point, the value or a derivative at
     /// the point is not finite.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn coupled(x: f64, y: f64) -> f64 {
+    /// #     x * x * y + (x - y).exp()
+    /// # }
+    /// use altmin_core::{CheckDerivatives, DerivativeVerdict, NonFiniteSource};
+    /// let f = Coupled::new();
+    /// let test = CheckDerivatives::new(&f);
+    /// assert_eq!(test.run(&0.4, &-0.3)?.verdict, DerivativeVerdict::Consistent);
+    /// assert_eq!(test.run(&2.0, &1.0)?.verdict, DerivativeVerdict::Consistent);
+    /// assert_eq!(
+    ///     test.run(&f64::NAN, &1.0),
+    ///     Err(Error::NonFinite(NonFiniteSource::Start(altmin_core::BlockId::X)))
+    /// );
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     pub fn run(&self, x: &F::X, y: &F::Y) -> Result<DerivativeCheck, Error> {
         let f = self.f;
         f.check_dims(x, y)?;

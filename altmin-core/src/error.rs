@@ -3,6 +3,24 @@
 use std::fmt;
 
 /// One of the two blocks of a [`BiObjective`](crate::BiObjective).
+///
+/// ```
+/// use altmin_core::prelude::*;
+/// use altmin_core::BlockId;
+///
+/// #[objective]
+/// fn tilted(x: f64, y: f64) -> f64 {
+///     x * x - y * y + x * y
+/// }
+///
+/// // f is concave in y, so the first AltMin step, a minimization in y, fails.
+/// let failure = AltMin::new(&Tilted::new()).run(&1.0, &0.0).unwrap_err();
+/// assert_eq!(
+///     failure.error,
+///     Error::NotStronglyConvex { block: BlockId::Y, min_eigenvalue: -2.0 }
+/// );
+/// assert_eq!(BlockId::Y.to_string(), "y");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BlockId {
     /// The first block, written `x` in the documentation.
@@ -13,6 +31,12 @@ pub enum BlockId {
 
 impl BlockId {
     /// The other block.
+    ///
+    /// ```
+    /// use altmin_core::BlockId;
+    /// assert_eq!(BlockId::X.other(), BlockId::Y);
+    /// assert_eq!(BlockId::Y.other().other(), BlockId::Y);
+    /// ```
     #[must_use]
     pub const fn other(self) -> Self {
         match self {
@@ -32,6 +56,22 @@ impl fmt::Display for BlockId {
 }
 
 /// Where a NaN or an infinity was found.
+///
+/// ```
+/// use altmin_core::prelude::*;
+/// use altmin_core::{BlockId, NonFiniteSource};
+///
+/// #[objective]
+/// fn shifted(x: f64, y: f64, a: f64) -> f64 {
+///     (x - a).powi(2) + (y - a).powi(2) + x * y
+/// }
+///
+/// let f = Shifted::new(f64::NAN);
+/// assert_eq!(f.check_data(), Err(Error::NonFinite(NonFiniteSource::Data("a"))));
+/// let failure = AltMin::new(&Shifted::new(1.0)).run(&f64::INFINITY, &0.0).unwrap_err();
+/// assert_eq!(failure.error, Error::NonFinite(NonFiniteSource::Start(BlockId::X)));
+/// assert_eq!(failure.error.to_string(), "NaN or infinity in the starting x");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NonFiniteSource {
     /// In a data field of the objective, named as in the objective's source.

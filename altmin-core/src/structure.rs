@@ -34,6 +34,20 @@ pub enum BlockStructure {
 
 impl BlockStructure {
     /// Whether `f` is known to be quadratic in the block.
+    ///
+    /// ```
+    /// use altmin_core::prelude::*;
+    ///
+    /// #[objective]
+    /// fn quartic_in_x(x: f64, y: f64) -> f64 {
+    ///     x.powi(4) + x * y + y * y
+    /// }
+    ///
+    /// let s = QuarticInX::new().structure();
+    /// assert!(!s.x.is_quadratic());
+    /// assert!(s.y.is_quadratic());
+    /// assert!(!BlockStructure::Unknown.is_quadratic());
+    /// ```
     #[must_use]
     pub const fn is_quadratic(self) -> bool {
         matches!(
@@ -76,6 +90,21 @@ pub struct Structure {
 
 impl Structure {
     /// Nothing known about either block.
+    ///
+    /// ```
+    /// use altmin_core::prelude::*;
+    /// use altmin_core::Structure;
+    ///
+    /// #[objective]
+    /// fn product(x: f64, y: f64) -> f64 {
+    ///     (x * y - 1.0).powi(2) + x * x
+    /// }
+    ///
+    /// assert!(!Structure::UNKNOWN.x.is_quadratic() && !Structure::UNKNOWN.y.is_quadratic());
+    /// // The macro proves more than nothing: f is quadratic in each block alone.
+    /// assert_ne!(Product::new().structure(), Structure::UNKNOWN);
+    /// assert!(Product::new().structure().y.is_quadratic());
+    /// ```
     pub const UNKNOWN: Structure = Structure {
         x: BlockStructure::Unknown,
         y: BlockStructure::Unknown,

@@ -39,6 +39,20 @@ pub enum VerdictKind {
 
 impl VerdictKind {
     /// The four kinds, in the order the report lists them.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn saddle(x: f64, y: f64) -> f64 {
+    /// #     x * x + y * y + 3.0 * x * y + (x * x + y * y).powi(2)
+    /// # }
+    /// use altmin_core::census::VerdictKind;
+    /// let report = Census::new(&Saddle::new()).with_starts(20)?.run()?;
+    /// let total: usize = VerdictKind::ALL.iter().map(|k| report.count(*k)).sum();
+    /// assert_eq!(total, report.converged());
+    /// assert_eq!(VerdictKind::ALL[0], VerdictKind::LocalMinimum);
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     pub const ALL: [VerdictKind; 4] = [
         VerdictKind::LocalMinimum,
         VerdictKind::StrictSaddle,
@@ -241,6 +255,18 @@ pub struct FailureTally {
 
 impl FailureTally {
     /// Whether these runs reached the iteration limit.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn bowl(x: f64, y: f64) -> f64 { x * x + y * y + x * y }
+    /// use altmin_core::census::FailureStage;
+    /// let report = Census::new(&Bowl::new()).with_starts(4)?.with_max_iters(1)?.run()?;
+    /// let tally = &report.failures[0];
+    /// assert!(tally.is_iteration_limit());
+    /// assert_eq!((tally.stage, tally.count), (FailureStage::Run, 4));
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     #[must_use]
     pub fn is_iteration_limit(&self) -> bool {
         matches!(self.first, Error::IterationLimit { .. })
@@ -289,6 +315,19 @@ pub struct CensusReport<X, Y> {
 
 impl<X, Y> CensusReport<X, Y> {
     /// Runs that converged to a limit of kind `verdict`.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn saddle(x: f64, y: f64) -> f64 {
+    /// #     x * x + y * y + 3.0 * x * y + (x * x + y * y).powi(2)
+    /// # }
+    /// use altmin_core::census::VerdictKind;
+    /// let report = Census::new(&Saddle::new()).with_starts(30)?.run()?;
+    /// assert_eq!(report.count(VerdictKind::LocalMinimum), 30);
+    /// assert_eq!(report.count(VerdictKind::Degenerate), 0);
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     #[must_use]
     pub fn count(&self, verdict: VerdictKind) -> usize {
         self.limits
@@ -300,24 +339,70 @@ impl<X, Y> CensusReport<X, Y> {
 
     /// Runs that converged to a strict saddle: zero from almost every
     /// start, by the theorem.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn saddle(x: f64, y: f64) -> f64 {
+    /// #     x * x + y * y + 3.0 * x * y + (x * x + y * y).powi(2)
+    /// # }
+    /// let f = Saddle::new();
+    /// assert_eq!(Census::new(&f).with_starts(30)?.run()?.strict_saddles(), 0);
+    /// // Started on the saddle itself, every run stays there.
+    /// let on_it = Census::new(&f).with_starts(3)?.with_start_generator(|_, _| (0.0, 0.0));
+    /// assert_eq!(on_it.run()?.strict_saddles(), 3);
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     #[must_use]
     pub fn strict_saddles(&self) -> usize {
         self.count(VerdictKind::StrictSaddle)
     }
 
     /// Runs that converged and whose limit was diagnosed.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn bowl(x: f64, y: f64) -> f64 { x * x + y * y + x * y }
+    /// let f = Bowl::new();
+    /// assert_eq!(Census::new(&f).with_starts(6)?.run()?.converged(), 6);
+    /// assert_eq!(Census::new(&f).with_starts(6)?.with_max_iters(1)?.run()?.converged(), 0);
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     #[must_use]
     pub fn converged(&self) -> usize {
         self.limits.iter().map(|l| l.count).sum()
     }
 
     /// Runs that failed, or whose limit could not be diagnosed.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn bowl(x: f64, y: f64) -> f64 { x * x + y * y + x * y }
+    /// let f = Bowl::new();
+    /// let report = Census::new(&f).with_starts(6)?.with_max_iters(1)?.run()?;
+    /// assert_eq!(report.failed(), 6);
+    /// assert_eq!(Census::new(&f).with_starts(6)?.run()?.failed(), 0);
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     #[must_use]
     pub fn failed(&self) -> usize {
         self.failures.iter().map(|t| t.count).sum()
     }
 
     /// Runs that stopped at the iteration limit.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn bowl(x: f64, y: f64) -> f64 { x * x + y * y + x * y }
+    /// let f = Bowl::new();
+    /// let report = Census::new(&f).with_starts(6)?.with_max_iters(2)?.run()?;
+    /// assert_eq!(report.iteration_limits(), 6);
+    /// assert_eq!(report.iteration_limits(), report.failed());
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     #[must_use]
     pub fn iteration_limits(&self) -> usize {
         self.failures
@@ -328,6 +413,21 @@ impl<X, Y> CensusReport<X, Y> {
     }
 
     /// The local minimum of lowest value, if any run reached one.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn saddle(x: f64, y: f64) -> f64 {
+    /// #     x * x + y * y + 3.0 * x * y + (x * x + y * y).powi(2)
+    /// # }
+    /// let f = Saddle::new();
+    /// let report = Census::new(&f).with_starts(20)?.run()?;
+    /// // The minima at (t, -t) and (-t, t), t = 8^(-1/2), have value -1/16.
+    /// assert!((report.lowest().unwrap().value + 0.0625).abs() < 1e-12);
+    /// let on_saddle = Census::new(&f).with_starts(2)?.with_start_generator(|_, _| (0.0, 0.0));
+    /// assert!(on_saddle.run()?.lowest().is_none());
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     #[must_use]
     pub fn lowest(&self) -> Option<&Limit<X, Y>> {
         self.limits

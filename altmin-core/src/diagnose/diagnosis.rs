@@ -35,12 +35,36 @@ pub enum Verdict<X, Y> {
 
 impl<X, Y> Verdict<X, Y> {
     /// Whether the verdict is [`Verdict::StrictSaddle`].
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn coupled(x: f64, y: f64, c: f64) -> f64 {
+    /// #     x * x + y * y - c * x * y
+    /// # }
+    /// // x^2 + y^2 - c x y has a saddle at the origin exactly when c > 2.
+    /// assert!(diagnose(&Coupled::new(3.0), &0.0, &0.0)?.verdict.is_strict_saddle());
+    /// assert!(!diagnose(&Coupled::new(1.0), &0.0, &0.0)?.verdict.is_strict_saddle());
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     #[must_use]
     pub const fn is_strict_saddle(&self) -> bool {
         matches!(self, Verdict::StrictSaddle { .. })
     }
 
     /// Whether the verdict is [`Verdict::LocalMinimum`].
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn coupled(x: f64, y: f64, c: f64) -> f64 {
+    /// #     x * x + y * y - c * x * y
+    /// # }
+    /// assert!(diagnose(&Coupled::new(1.0), &0.0, &0.0)?.verdict.is_local_minimum());
+    /// // At c = 2 the Hessian is singular: degenerate, not a strict minimum.
+    /// assert!(!diagnose(&Coupled::new(2.0), &0.0, &0.0)?.verdict.is_local_minimum());
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     #[must_use]
     pub const fn is_local_minimum(&self) -> bool {
         matches!(self, Verdict::LocalMinimum)
@@ -125,6 +149,20 @@ pub struct Diagnosis<X, Y> {
 impl<X, Y> Diagnosis<X, Y> {
     /// Whether both block Hessians are positive definite at the point, as
     /// AltMin needs.
+    ///
+    /// ```
+    /// use altmin_core::prelude::*;
+    ///
+    /// #[objective]
+    /// fn tilted(x: f64, y: f64, c: f64) -> f64 {
+    ///     x * x - c * y * y + 3.0 * x * y
+    /// }
+    ///
+    /// // Hxx = 2 and Hyy = -2 c at every point.
+    /// assert!(diagnose(&Tilted::new(-1.0), &0.0, &0.0)?.is_strongly_bi_convex());
+    /// assert!(!diagnose(&Tilted::new(1.0), &0.0, &0.0)?.is_strongly_bi_convex());
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     #[must_use]
     pub fn is_strongly_bi_convex(&self) -> bool {
         self.hess_xx.min > 0.0 && self.hess_yy.min > 0.0
@@ -132,12 +170,38 @@ impl<X, Y> Diagnosis<X, Y> {
 
     /// The block Hessians' largest norm at the point: the local value of
     /// the bi-smoothness constant `L_f`.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn saddle(x: f64, y: f64) -> f64 {
+    /// #     x * x + y * y + 3.0 * x * y + (x * x + y * y).powi(2)
+    /// # }
+    /// // At (1, 0): Hxx = 2 + 12 x^2 + 4 y^2 = 14 and Hyy = 2 + 4 x^2 + 12 y^2 = 6.
+    /// let d = diagnose(&Saddle::new(), &1.0, &0.0)?;
+    /// assert!((d.block_smoothness() - 14.0).abs() < 1e-12);
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     #[must_use]
     pub fn block_smoothness(&self) -> f64 {
         self.hess_xx.norm().max(self.hess_yy.norm())
     }
 
     /// The escape direction of a strict saddle.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn coupled(x: f64, y: f64, c: f64) -> f64 {
+    /// #     x * x + y * y - c * x * y
+    /// # }
+    /// // The Hessian [2, -3; -3, 2] has eigenvalue -1 along (1, 1) / sqrt(2).
+    /// let d = diagnose(&Coupled::new(3.0), &0.0, &0.0)?;
+    /// let (dx, dy) = d.escape_direction().unwrap();
+    /// assert!((dx - 0.5_f64.sqrt()).abs() < 1e-12 && (dy - 0.5_f64.sqrt()).abs() < 1e-12);
+    /// assert!(diagnose(&Coupled::new(1.0), &0.0, &0.0)?.escape_direction().is_none());
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     #[must_use]
     pub fn escape_direction(&self) -> Option<(&X, &Y)> {
         match &self.verdict {
@@ -147,6 +211,19 @@ impl<X, Y> Diagnosis<X, Y> {
     }
 
     /// Whether the Hessians were formed densely.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn coupled(x: f64, y: f64, c: f64) -> f64 {
+    /// #     x * x + y * y - c * x * y
+    /// # }
+    /// let f = Coupled::new(3.0);
+    /// assert!(diagnose(&f, &0.0, &0.0)?.is_dense());
+    /// let d = Diagnose::new(&f).with_dense_limit(0).run(&0.0, &0.0)?;
+    /// assert!(!d.is_dense());
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     #[must_use]
     pub fn is_dense(&self) -> bool {
         self.hessian.solver.is_dense()

@@ -25,6 +25,13 @@ use super::spectrum::{EigenSolver, Extremes, LanczosSettings, Metric, lanczos_ge
 /// unstable or contracting: far above the rounding of a dense computation
 /// and the default Lanczos tolerance, far below any instability that
 /// matters in practice.
+///
+/// ```
+/// use altmin_core::diagnose::{NEUTRAL_BAND, Stability};
+/// assert_eq!(Stability::of(1.0 + NEUTRAL_BAND / 2.0), Stability::Neutral);
+/// assert_eq!(Stability::of(1.0 + 2.0 * NEUTRAL_BAND), Stability::Unstable);
+/// assert_eq!(Stability::of(1.0 - 2.0 * NEUTRAL_BAND), Stability::Contracting);
+/// ```
 pub const NEUTRAL_BAND: f64 = 1e-8;
 
 /// How a map behaves near a fixed point, from its Jacobian's spectral
@@ -51,6 +58,20 @@ pub enum Stability {
 
 impl Stability {
     /// The stability implied by the spectral radius `rho`.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn coupled(x: f64, y: f64, c: f64) -> f64 {
+    /// #     x * x + y * y - c * x * y
+    /// # }
+    /// use altmin_core::diagnose::Stability;
+    /// // At the origin rho(Dg) = c^2 / 4.
+    /// let rho = diagnose(&Coupled::new(1.0), &0.0, &0.0)?.altmin.spectral_radius().unwrap();
+    /// assert_eq!(Stability::of(rho), Stability::Contracting);
+    /// assert_eq!(Stability::of(2.25), Stability::Unstable);
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     #[must_use]
     pub fn of(rho: f64) -> Self {
         if rho > 1.0 + NEUTRAL_BAND {
@@ -127,6 +148,18 @@ pub enum AltMinJacobian {
 
 impl AltMinJacobian {
     /// `rho(Dg)`, when the map is defined.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn coupled(x: f64, y: f64, c: f64) -> f64 {
+    /// #     x * x + y * y - c * x * y
+    /// # }
+    /// // At the origin Dg = (c / 2)^2.
+    /// let d = diagnose(&Coupled::new(1.0), &0.0, &0.0)?;
+    /// assert!((d.altmin.spectral_radius().unwrap() - 0.25).abs() < 1e-15);
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     #[must_use]
     pub fn spectral_radius(&self) -> Option<f64> {
         match self {
@@ -138,6 +171,21 @@ impl AltMinJacobian {
     }
 
     /// How AltMin behaves near the point, when the map is defined.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn coupled(x: f64, y: f64, c: f64) -> f64 {
+    /// #     x * x + y * y - c * x * y
+    /// # }
+    /// use altmin_core::diagnose::Stability;
+    /// let at_origin = |c| diagnose(&Coupled::new(c), &0.0, &0.0).map(|d| d.altmin.stability());
+    /// assert_eq!(at_origin(1.0)?, Some(Stability::Contracting));
+    /// // c = 2: rho = 1, and the origin is degenerate.
+    /// assert_eq!(at_origin(2.0)?, Some(Stability::Neutral));
+    /// assert_eq!(at_origin(3.0)?, Some(Stability::Unstable));
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     #[must_use]
     pub fn stability(&self) -> Option<Stability> {
         self.spectral_radius().map(Stability::of)
@@ -145,12 +193,41 @@ impl AltMinJacobian {
 
     /// Whether `rho(Dg) > 1` beyond [`NEUTRAL_BAND`]: the fixed point
     /// repels AltMin.
+    ///
+    /// ```
+    /// use altmin_core::prelude::*;
+    ///
+    /// #[objective]
+    /// fn tilted(x: f64, y: f64, c: f64) -> f64 {
+    ///     x * x - c * y * y + 3.0 * x * y
+    /// }
+    ///
+    /// // With c = -1 both blocks are convex and the origin is a saddle.
+    /// assert_eq!(diagnose(&Tilted::new(-1.0), &0.0, &0.0)?.altmin.is_unstable(), Some(true));
+    /// // With c = 1 the y-subproblem is concave and the AltMin map is undefined.
+    /// assert_eq!(diagnose(&Tilted::new(1.0), &0.0, &0.0)?.altmin.is_unstable(), None);
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     #[must_use]
     pub fn is_unstable(&self) -> Option<bool> {
         self.stability().map(|s| s == Stability::Unstable)
     }
 
     /// The dense matrix `Dg`, when it was formed.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn coupled(x: f64, y: f64, c: f64) -> f64 {
+    /// #     x * x + y * y - c * x * y
+    /// # }
+    /// let f = Coupled::new(3.0);
+    /// let dense = diagnose(&f, &0.0, &0.0)?;
+    /// assert!((dense.altmin.matrix().unwrap()[(0, 0)] - 2.25).abs() < 1e-15);
+    /// let matrix_free = Diagnose::new(&f).with_dense_limit(0).run(&0.0, &0.0)?;
+    /// assert!(matrix_free.altmin.matrix().is_none());
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     #[must_use]
     pub fn matrix(&self) -> Option<&DMatrix<f64>> {
         match self {
@@ -222,6 +299,24 @@ pub struct ProxAltMinJacobian {
 
 impl ProxAltMinJacobian {
     /// How ProxAltMin behaves near the point, when the spectrum is known.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn coupled(x: f64, y: f64, c: f64) -> f64 {
+    /// #     x * x + y * y - c * x * y
+    /// # }
+    /// use altmin_core::diagnose::Stability;
+    /// let f = Coupled::new(3.0);
+    /// let j = Diagnose::new(&f).prox_altmin_jacobian(&0.0, &0.0, 10.0)?;
+    /// assert_eq!(j.stability(), Some(Stability::Unstable));
+    /// // Without its spectrum, nothing is said.
+    /// let j = Diagnose::new(&f)
+    ///     .with_prox_spectrum_limit(0)
+    ///     .prox_altmin_jacobian(&0.0, &0.0, 10.0)?;
+    /// assert_eq!(j.stability(), None);
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     #[must_use]
     pub fn stability(&self) -> Option<Stability> {
         self.spectral_radius.map(Stability::of)
@@ -229,6 +324,20 @@ impl ProxAltMinJacobian {
 
     /// Whether an eigenvalue has modulus above 1 beyond [`NEUTRAL_BAND`]:
     /// the fixed point repels ProxAltMin.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn coupled(x: f64, y: f64, c: f64) -> f64 {
+    /// #     x * x + y * y - c * x * y
+    /// # }
+    /// // A strict saddle repels ProxAltMin, a local minimum does not.
+    /// let saddle = diagnose(&Coupled::new(3.0), &0.0, &0.0)?;
+    /// assert_eq!(saddle.prox_altmin.is_unstable(), Some(true));
+    /// let minimum = diagnose(&Coupled::new(1.0), &0.0, &0.0)?;
+    /// assert_eq!(minimum.prox_altmin.is_unstable(), Some(false));
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     #[must_use]
     pub fn is_unstable(&self) -> Option<bool> {
         self.stability().map(|s| s == Stability::Unstable)

@@ -244,6 +244,19 @@ fn check_open(name: &'static str, value: f64, low: f64, high: f64) -> Result<f64
 
 impl<'f, F: BiObjective + ?Sized> Diagnose<'f, F> {
     /// A diagnosis of `f` with the default settings listed at each setter.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn coupled(x: f64, y: f64, c: f64) -> f64 {
+    /// #     x * x + y * y - c * x * y
+    /// # }
+    /// let f = Coupled::new(3.0);
+    /// let d = Diagnose::new(&f).run(&0.0, &0.0)?;
+    /// assert!(d.verdict.is_strict_saddle());
+    /// assert!((d.hessian.min + 1.0).abs() < 1e-12);
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     #[must_use]
     pub fn new(f: &'f F) -> Self {
         Diagnose {
@@ -258,6 +271,20 @@ impl<'f, F: BiObjective + ?Sized> Diagnose<'f, F> {
     /// # Errors
     ///
     /// [`Error::InvalidSetting`] unless `tol` is positive and finite.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn coupled(x: f64, y: f64, c: f64) -> f64 {
+    /// #     x * x + y * y - c * x * y
+    /// # }
+    /// // At (1e-4, 0) the gradient (2e-4, -3e-4) has norm 3.6e-4.
+    /// let f = Coupled::new(3.0);
+    /// assert!(!Diagnose::new(&f).run(&1e-4, &0.0)?.stationary);
+    /// assert!(Diagnose::new(&f).with_tolerance(1e-3)?.run(&1e-4, &0.0)?.stationary);
+    /// assert!(Diagnose::new(&f).with_tolerance(-1.0).is_err());
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     pub fn with_tolerance(mut self, tol: f64) -> Result<Self, Error> {
         self.settings.stationarity_tol = check_open("tolerance", tol, 0.0, f64::INFINITY)?;
         Ok(self)
@@ -269,6 +296,21 @@ impl<'f, F: BiObjective + ?Sized> Diagnose<'f, F> {
     /// # Errors
     ///
     /// [`Error::InvalidSetting`] unless `0 < tol < 1`.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn coupled(x: f64, y: f64, c: f64) -> f64 {
+    /// #     x * x + y * y - c * x * y
+    /// # }
+    /// use altmin_core::diagnose::Verdict;
+    /// // lambda_min(H) = 2 - c = -1e-7, tiny next to |H|_2 = 4.
+    /// let f = Coupled::new(2.0 + 1e-7);
+    /// assert_eq!(Diagnose::new(&f).run(&0.0, &0.0)?.verdict, Verdict::Degenerate);
+    /// let strict = Diagnose::new(&f).with_curvature_tolerance(1e-9)?;
+    /// assert!(strict.run(&0.0, &0.0)?.verdict.is_strict_saddle());
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     pub fn with_curvature_tolerance(mut self, tol: f64) -> Result<Self, Error> {
         self.settings.curvature_tol = check_open("curvature_tolerance", tol, 0.0, 1.0)?;
         Ok(self)
@@ -280,6 +322,23 @@ impl<'f, F: BiObjective + ?Sized> Diagnose<'f, F> {
     /// # Errors
     ///
     /// [`Error::InvalidSetting`] unless `0 < tol < 1`.
+    ///
+    /// ```
+    /// use altmin_core::prelude::*;
+    ///
+    /// #[objective]
+    /// fn nearly_decoupled(x: Vector2<f64>, y: Vector2<f64>, e: f64) -> f64 {
+    ///     x.norm_squared() + y.norm_squared() + x[0] * y[0] + e * x[1] * y[1]
+    /// }
+    ///
+    /// // Hxy = diag(1, e): its second singular value is e.
+    /// let f = NearlyDecoupled::new(1e-11);
+    /// let (x, y) = (Vector2::zeros(), Vector2::zeros());
+    /// assert_eq!(Diagnose::new(&f).run(&x, &y)?.cross.rank, Some(1));
+    /// let fine = Diagnose::new(&f).with_rank_tolerance(1e-12)?;
+    /// assert_eq!(fine.run(&x, &y)?.cross.rank, Some(2));
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     pub fn with_rank_tolerance(mut self, tol: f64) -> Result<Self, Error> {
         self.settings.rank_tol = check_open("rank_tolerance", tol, 0.0, 1.0)?;
         Ok(self)
@@ -293,6 +352,21 @@ impl<'f, F: BiObjective + ?Sized> Diagnose<'f, F> {
     /// # Errors
     ///
     /// [`Error::InvalidSetting`] unless `beta` is positive and finite.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn coupled(x: f64, y: f64, c: f64) -> f64 {
+    /// #     x * x + y * y - c * x * y
+    /// # }
+    /// let f = Coupled::new(3.0);
+    /// // By default, twice the block Hessians' norm, here 2.
+    /// assert_eq!(Diagnose::new(&f).run(&0.0, &0.0)?.prox_altmin.beta, 4.0);
+    /// let d = Diagnose::new(&f).with_beta(10.0)?.run(&0.0, &0.0)?;
+    /// assert_eq!(d.prox_altmin.beta, 10.0);
+    /// assert_eq!(d.prox_altmin.is_unstable(), Some(true));
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     pub fn with_beta(mut self, beta: f64) -> Result<Self, Error> {
         self.settings.beta = Some(check_open("beta", beta, 0.0, f64::INFINITY)?);
         Ok(self)
@@ -301,6 +375,20 @@ impl<'f, F: BiObjective + ?Sized> Diagnose<'f, F> {
     /// Largest number of unknowns, `dim x + dim y`, for which Hessians are
     /// formed densely (default 1500); above it, only Hessian-vector
     /// products are used.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn coupled(x: f64, y: f64, c: f64) -> f64 {
+    /// #     x * x + y * y - c * x * y
+    /// # }
+    /// let f = Coupled::new(3.0);
+    /// let d = Diagnose::new(&f).with_dense_limit(1).run(&0.0, &0.0)?;
+    /// // Two unknowns exceed the limit: Lanczos finds the same eigenvalue.
+    /// assert!(!d.is_dense());
+    /// assert!((d.hessian.min + 1.0).abs() < 1e-10);
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     #[must_use]
     pub fn with_dense_limit(mut self, unknowns: usize) -> Self {
         self.settings.dense_limit = unknowns;
@@ -312,6 +400,20 @@ impl<'f, F: BiObjective + ?Sized> Diagnose<'f, F> {
     /// several times a symmetric eigen-decomposition of the same size.
     /// Between this and the dense limit, the Jacobian and its determinant
     /// are still formed.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn coupled(x: f64, y: f64, c: f64) -> f64 {
+    /// #     x * x + y * y - c * x * y
+    /// # }
+    /// let f = Coupled::new(3.0);
+    /// let d = Diagnose::new(&f).with_prox_spectrum_limit(1).run(&0.0, &0.0)?;
+    /// assert!(d.prox_altmin.spectral_radius.is_none());
+    /// // The Jacobian and its determinant are still there.
+    /// assert!(d.prox_altmin.matrix.is_some() && d.prox_altmin.det_sign == Some(1.0));
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     #[must_use]
     pub fn with_prox_spectrum_limit(mut self, unknowns: usize) -> Self {
         self.settings.prox_spectrum_limit = unknowns;
@@ -324,6 +426,23 @@ impl<'f, F: BiObjective + ?Sized> Diagnose<'f, F> {
     /// # Errors
     ///
     /// [`Error::InvalidSetting`] when `steps` is zero.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn coupled(x: f64, y: f64, c: f64) -> f64 {
+    /// #     x * x + y * y - c * x * y
+    /// # }
+    /// use altmin_core::diagnose::EigenSolver;
+    /// let f = Coupled::new(3.0);
+    /// let d = Diagnose::new(&f)
+    ///     .with_dense_limit(0)
+    ///     .with_krylov_steps(1)?
+    ///     .run(&0.0, &0.0)?;
+    /// assert_eq!(d.hessian.solver, EigenSolver::Lanczos { steps: 1 });
+    /// assert!(Diagnose::new(&f).with_krylov_steps(0).is_err());
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     pub fn with_krylov_steps(mut self, steps: usize) -> Result<Self, Error> {
         if steps == 0 {
             return Err(Error::InvalidSetting {
@@ -342,6 +461,22 @@ impl<'f, F: BiObjective + ?Sized> Diagnose<'f, F> {
     /// # Errors
     ///
     /// [`Error::InvalidSetting`] unless `0 < tol < 1`.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn coupled(x: f64, y: f64, c: f64) -> f64 {
+    /// #     x * x + y * y - c * x * y
+    /// # }
+    /// let f = Coupled::new(3.0);
+    /// let d = Diagnose::new(&f)
+    ///     .with_dense_limit(0)
+    ///     .with_eigen_tolerance(1e-13)?
+    ///     .run(&0.0, &0.0)?;
+    /// assert!(d.hessian.converged && d.hessian.residual <= 5e-13);
+    /// assert!(Diagnose::new(&f).with_eigen_tolerance(1.0).is_err());
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     pub fn with_eigen_tolerance(mut self, tol: f64) -> Result<Self, Error> {
         self.settings.eigen_tol = check_open("eigen_tolerance", tol, 0.0, 1.0)?;
         Ok(self)
@@ -353,6 +488,23 @@ impl<'f, F: BiObjective + ?Sized> Diagnose<'f, F> {
     /// # Errors
     ///
     /// [`Error::InvalidSetting`] unless `0 < tol < 1`.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn coupled(x: f64, y: f64, c: f64) -> f64 {
+    /// #     x * x + y * y - c * x * y
+    /// # }
+    /// let f = Coupled::new(3.0);
+    /// let d = Diagnose::new(&f)
+    ///     .with_dense_limit(0)
+    ///     .with_solve_tolerance(1e-14)?
+    ///     .run(&0.0, &0.0)?;
+    /// // rho(Dg) = (3/2)^2, from conjugate-gradient solves with Hxx and Hyy.
+    /// assert!((d.altmin.spectral_radius().unwrap() - 2.25).abs() < 1e-10);
+    /// assert!(Diagnose::new(&f).with_solve_tolerance(0.0).is_err());
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     pub fn with_solve_tolerance(mut self, tol: f64) -> Result<Self, Error> {
         self.settings.solve_tol = check_open("solve_tolerance", tol, 0.0, 1.0)?;
         Ok(self)
@@ -369,6 +521,25 @@ impl<'f, F: BiObjective + ?Sized> Diagnose<'f, F> {
     /// when a conjugate-gradient solve of a matrix-free diagnosis stalls.
     /// An indefinite block is not an error: it is reported in the
     /// [`Diagnosis`].
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn coupled(x: f64, y: f64, c: f64) -> f64 {
+    /// #     x * x + y * y - c * x * y
+    /// # }
+    /// use altmin_core::{BlockId, NonFiniteSource};
+    /// let f = Coupled::new(3.0);
+    /// let diagnosis = Diagnose::new(&f);
+    /// let d = diagnosis.run(&0.0, &0.0)?;
+    /// assert!(d.stationary && d.verdict.is_strict_saddle());
+    /// assert!(!diagnosis.run(&1.0, &0.0)?.stationary);
+    /// assert_eq!(
+    ///     diagnosis.run(&0.0, &f64::NAN),
+    ///     Err(Error::NonFinite(NonFiniteSource::Start(BlockId::Y)))
+    /// );
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     pub fn run(&self, x: &F::X, y: &F::Y) -> Result<Diagnosis<F::X, F::Y>, Error> {
         let point = Point::new(self.f, x, y)?;
         let s = &self.settings;

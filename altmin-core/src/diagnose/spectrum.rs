@@ -35,6 +35,20 @@ pub enum EigenSolver {
 
 impl EigenSolver {
     /// Whether the estimate comes from a dense decomposition.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn coupled(x: f64, y: f64, c: f64) -> f64 {
+    /// #     x * x + y * y - c * x * y
+    /// # }
+    /// use altmin_core::diagnose::EigenSolver;
+    /// let f = Coupled::new(3.0);
+    /// assert!(diagnose(&f, &0.0, &0.0)?.hessian.solver.is_dense());
+    /// let solver = Diagnose::new(&f).with_dense_limit(0).run(&0.0, &0.0)?.hessian.solver;
+    /// assert!(matches!(solver, EigenSolver::Lanczos { .. }) && !solver.is_dense());
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     #[must_use]
     pub const fn is_dense(self) -> bool {
         matches!(self, EigenSolver::Dense)
@@ -72,6 +86,13 @@ pub struct Extremes {
 
 impl Extremes {
     /// Extremes from a dense decomposition, exact up to rounding.
+    ///
+    /// ```
+    /// use altmin_core::diagnose::Extremes;
+    /// let e = Extremes::dense(1.0, 4.0);
+    /// assert_eq!((e.min, e.max), (1.0, 4.0));
+    /// assert!(e.converged && e.residual == 0.0);
+    /// ```
     #[must_use]
     pub const fn dense(min: f64, max: f64) -> Self {
         Extremes {
@@ -84,6 +105,19 @@ impl Extremes {
     }
 
     /// The spectral norm `max(|min|, |max|)`.
+    ///
+    /// ```
+    /// # use altmin_core::prelude::*;
+    /// # #[objective]
+    /// # fn coupled(x: f64, y: f64, c: f64) -> f64 {
+    /// #     x * x + y * y - c * x * y
+    /// # }
+    /// // The Hessian [2, -3; -3, 2] has eigenvalues -1 and 5.
+    /// let d = diagnose(&Coupled::new(3.0), &0.0, &0.0)?;
+    /// assert!((d.hessian.norm() - 5.0).abs() < 1e-12);
+    /// assert!((d.hess_xx.norm() - 2.0).abs() < 1e-12);
+    /// # Ok::<(), altmin_core::Error>(())
+    /// ```
     #[must_use]
     pub fn norm(&self) -> f64 {
         self.min.abs().max(self.max.abs())

@@ -46,6 +46,12 @@ pub struct SubproblemSettings {
 
 impl SubproblemSettings {
     /// The settings the block solvers use unless told otherwise.
+    ///
+    /// ```
+    /// use altmin_core::solve::SubproblemSettings;
+    /// assert_eq!(SubproblemSettings::DEFAULT, SubproblemSettings::default());
+    /// assert_eq!(SubproblemSettings::DEFAULT.dense_limit, 1500);
+    /// ```
     pub const DEFAULT: SubproblemSettings = SubproblemSettings {
         rel_tol: 1e-12,
         max_newton_iter: 100,
@@ -54,6 +60,13 @@ impl SubproblemSettings {
     };
 
     /// The conjugate-gradient iteration limit for a block of `dim` unknowns.
+    ///
+    /// ```
+    /// use altmin_core::solve::SubproblemSettings;
+    /// let s = SubproblemSettings::DEFAULT;
+    /// assert_eq!(s.cg_max_iter(10_000), 20_000);
+    /// assert_eq!(s.cg_max_iter(3), 50);
+    /// ```
     #[must_use]
     pub fn cg_max_iter(&self, dim: usize) -> usize {
         (self.cg_iter_per_unknown * dim).max(50)
@@ -74,6 +87,25 @@ impl Default for SubproblemSettings {
 ///
 /// [`Error::NotStronglyConvex`] when `H + beta I` is not positive definite,
 /// [`Error::SubproblemNotConverged`] when conjugate gradients stall.
+///
+/// ```
+/// use altmin_core::BlockId;
+/// use altmin_core::nalgebra::{DMatrix, DVector};
+/// use altmin_core::solve::{SubproblemSettings, quadratic};
+///
+/// let h = DMatrix::from_row_slice(2, 2, &[2.0, 1.0, 1.0, 2.0]);
+/// let hvp = |v: &DVector<f64>| &h * v;
+/// let (start, rhs) = (DVector::zeros(2), DVector::from_vec(vec![3.0, 3.0]));
+/// let dense = SubproblemSettings::DEFAULT;
+/// let v = quadratic(BlockId::X, &start, &rhs, 0.0, || h.clone(), hvp, &dense)?;
+/// assert!((v - DVector::from_vec(vec![1.0, 1.0])).norm() < 1e-14);
+///
+/// // (H + I) v = rhs by conjugate gradients, with no dense Hessian formed.
+/// let cg = SubproblemSettings { dense_limit: 0, ..dense };
+/// let v = quadratic(BlockId::X, &start, &rhs, 1.0, || unreachable!(), hvp, &cg)?;
+/// assert!((v - DVector::from_vec(vec![0.75, 0.75])).norm() < 1e-12);
+/// # Ok::<(), altmin_core::Error>(())
+/// ```
 pub fn quadratic<B: Block>(
     block: BlockId,
     start: &B,
