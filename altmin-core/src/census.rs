@@ -48,7 +48,7 @@ use rand::rngs::StdRng;
 
 use crate::diagnose::Diagnose;
 use crate::error::Error;
-use crate::objective::BiObjective;
+use crate::bi_objective::BiObjective;
 use crate::prox_altmin::Beta;
 
 pub use self::report::{

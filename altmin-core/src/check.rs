@@ -22,7 +22,7 @@ use rand::rngs::StdRng;
 
 use crate::block::Block;
 use crate::error::{BlockId, Error, NonFiniteSource};
-use crate::objective::BiObjective;
+use crate::bi_objective::BiObjective;
 
 /// How far a fitted slope may be from its expected value.
 ///

@@ -167,12 +167,12 @@
 #[path = "generated.rs"]
 pub mod __private;
 mod altmin;
+mod bi_objective;
 mod block;
 pub mod census;
 mod check;
 pub mod diagnose;
 mod error;
-mod objective;
 mod outer;
 mod prox_altmin;
 mod smoothness;
@@ -194,7 +194,7 @@ pub use crate::check::{
 };
 pub use crate::diagnose::{Diagnose, Diagnosis, Verdict, diagnose};
 pub use crate::error::{BlockId, Error, NonFiniteSource};
-pub use crate::objective::BiObjective;
+pub use crate::bi_objective::BiObjective;
 pub use crate::prox_altmin::{Beta, ProxAltMin};
 pub use crate::smoothness::{
     LipschitzEstimate, SmoothnessSettings, block_hessian_norms, estimate_lipschitz,

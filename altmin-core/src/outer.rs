@@ -4,7 +4,7 @@
 
 use crate::block::Block;
 use crate::error::{BlockId, Error, NonFiniteSource};
-use crate::objective::BiObjective;
+use crate::bi_objective::BiObjective;
 use crate::solution::{Failure, Record, RunResult, Solution, StopReason};
 
 /// A callback that sees every iterate with its record.

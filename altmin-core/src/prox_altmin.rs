@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::error::{BlockId, Error};
-use crate::objective::BiObjective;
+use crate::bi_objective::BiObjective;
 use crate::outer::{self, Observer, Run, Settings, Step};
 use crate::smoothness::{SmoothnessSettings, estimate_lipschitz};
 use crate::solution::{Record, RunResult};

@@ -8,7 +8,7 @@ use rand::rngs::StdRng;
 
 use crate::block::{Block, Shape};
 use crate::error::{Error, NonFiniteSource};
-use crate::objective::BiObjective;
+use crate::bi_objective::BiObjective;
 
 /// A seeded matrix of independent standard normal entries.
 pub(crate) fn random_matrix(rows: usize, cols: usize, seed: u64) -> DMatrix<f64> {

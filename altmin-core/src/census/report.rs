@@ -7,7 +7,7 @@ use std::mem;
 use crate::block::Block;
 use crate::diagnose::{Diagnosis, Verdict};
 use crate::error::Error;
-use crate::objective::BiObjective;
+use crate::bi_objective::BiObjective;
 
 use super::run::{Diagnosed, Landing};
 use super::{Algorithm, Census, Clustering};

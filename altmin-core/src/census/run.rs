@@ -10,7 +10,7 @@ use crate::altmin::AltMin;
 use crate::block::{Block, Shape};
 use crate::diagnose::Diagnosis;
 use crate::error::{BlockId, Error};
-use crate::objective::BiObjective;
+use crate::bi_objective::BiObjective;
 use crate::prox_altmin::ProxAltMin;
 use crate::solution::{Failure, RunResult, Solution};
 

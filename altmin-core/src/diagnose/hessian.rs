@@ -5,7 +5,7 @@ use nalgebra::{DMatrix, DVector};
 
 use crate::block::Block;
 use crate::error::{BlockId, Error, NonFiniteSource};
-use crate::objective::BiObjective;
+use crate::bi_objective::BiObjective;
 use crate::solve::{SubproblemSettings, conjugate_gradient};
 
 /// A point `(x, y)` of an objective, checked for shape and finiteness.

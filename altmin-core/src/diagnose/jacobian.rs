@@ -16,7 +16,7 @@
 use nalgebra::{DMatrix, DVector, SVD, Schur};
 
 use crate::error::{BlockId, Error};
-use crate::objective::BiObjective;
+use crate::bi_objective::BiObjective;
 
 use super::hessian::{DenseHessian, Point};
 use super::spectrum::{EigenSolver, Extremes, LanczosSettings, Metric, lanczos_generalized};

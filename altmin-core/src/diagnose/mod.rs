@@ -69,7 +69,7 @@ use nalgebra::DVector;
 
 use crate::block::Block;
 use crate::error::{BlockId, Error, NonFiniteSource};
-use crate::objective::BiObjective;
+use crate::bi_objective::BiObjective;
 
 use self::hessian::{DenseHessian, Point};
 use self::spectrum::{LanczosSettings, Ritz};

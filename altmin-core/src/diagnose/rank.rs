@@ -7,7 +7,7 @@
 use nalgebra::{DMatrix, DVector, SVD};
 
 use crate::error::{BlockId, Error};
-use crate::objective::BiObjective;
+use crate::bi_objective::BiObjective;
 
 use super::hessian::Point;
 use super::spectrum::{EigenSolver, LanczosSettings, lanczos};

@@ -20,7 +20,7 @@ pub use newton::damped_newton;
 
 use crate::block::Block;
 use crate::error::{BlockId, Error};
-use crate::objective::BiObjective;
+use crate::bi_objective::BiObjective;
 
 /// Tolerances and limits of the block solvers.
 ///

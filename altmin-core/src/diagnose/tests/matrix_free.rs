@@ -7,7 +7,7 @@ use nalgebra::DVector;
 
 use super::fixtures::{LowRankPca, Pca, Quartic, close, cosine, normal_matrix, normal_vector};
 use crate::diagnose::{Diagnose, EigenSolver, Verdict, diagnose};
-use crate::objective::BiObjective;
+use crate::bi_objective::BiObjective;
 
 /// Diagnoses `(x, y)` densely and matrix-free and compares the spectra.
 fn compare<F>(f: &F, x: &DVector<f64>, y: &DVector<f64>)

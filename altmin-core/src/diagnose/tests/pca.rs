@@ -6,7 +6,7 @@ use nalgebra::{DMatrix, DVector};
 
 use super::fixtures::{Pca, close, cosine, normal_matrix, singular_triples};
 use crate::diagnose::{Diagnose, Verdict, diagnose};
-use crate::objective::BiObjective;
+use crate::bi_objective::BiObjective;
 
 fn data() -> DMatrix<f64> {
     normal_matrix(12, 9, 11)

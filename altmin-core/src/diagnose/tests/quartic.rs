@@ -5,7 +5,7 @@ use nalgebra::{DMatrix, DVector};
 
 use super::fixtures::{Quartic, normal_vector};
 use crate::diagnose::{Diagnose, Verdict, diagnose};
-use crate::objective::BiObjective;
+use crate::bi_objective::BiObjective;
 
 /// Dimensions of the family: both orders of `dim x` and `dim y`.
 fn family() -> impl Iterator<Item = (usize, usize, u64)> {
