@@ -2,8 +2,8 @@
 
 use std::fmt;
 
-use crate::error::{BlockId, Error};
 use crate::bi_objective::BiObjective;
+use crate::error::{BlockId, Error};
 use crate::outer::{self, Observer, Run, Settings, Step};
 use crate::solution::{Record, RunResult};
 

@@ -46,9 +46,9 @@ use std::num::NonZeroUsize;
 
 use rand::rngs::StdRng;
 
+use crate::bi_objective::BiObjective;
 use crate::diagnose::Diagnose;
 use crate::error::Error;
-use crate::bi_objective::BiObjective;
 use crate::prox_altmin::Beta;
 
 pub use self::report::{

@@ -20,9 +20,9 @@ use std::fmt;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
+use crate::bi_objective::BiObjective;
 use crate::block::Block;
 use crate::error::{BlockId, Error, NonFiniteSource};
-use crate::bi_objective::BiObjective;
 
 /// How far a fitted slope may be from its expected value.
 ///

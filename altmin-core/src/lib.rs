@@ -186,6 +186,7 @@ pub use altmin_macros::objective;
 pub use nalgebra;
 
 pub use crate::altmin::AltMin;
+pub use crate::bi_objective::BiObjective;
 pub use crate::block::{Block, Shape};
 pub use crate::census::{Census, CensusReport};
 pub use crate::check::{
@@ -194,7 +195,6 @@ pub use crate::check::{
 };
 pub use crate::diagnose::{Diagnose, Diagnosis, Verdict, diagnose};
 pub use crate::error::{BlockId, Error, NonFiniteSource};
-pub use crate::bi_objective::BiObjective;
 pub use crate::prox_altmin::{Beta, ProxAltMin};
 pub use crate::smoothness::{
     LipschitzEstimate, SmoothnessSettings, block_hessian_norms, estimate_lipschitz,

@@ -2,9 +2,9 @@
 //! loop with its records, observers and stopping rules, and failures that
 //! keep the last finite iterate.
 
+use crate::bi_objective::BiObjective;
 use crate::block::Block;
 use crate::error::{BlockId, Error, NonFiniteSource};
-use crate::bi_objective::BiObjective;
 use crate::solution::{Failure, Record, RunResult, Solution, StopReason};
 
 /// A callback that sees every iterate with its record.

@@ -7,9 +7,9 @@ use nalgebra::DMatrix;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use crate::bi_objective::BiObjective;
 use crate::block::Block;
 use crate::error::{BlockId, Error, NonFiniteSource};
-use crate::bi_objective::BiObjective;
 use crate::solve::SubproblemSettings;
 
 /// Doublings of the trial distance along a ray before its search stops.

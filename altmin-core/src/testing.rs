@@ -6,9 +6,9 @@ use nalgebra::{DMatrix, DVector};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
+use crate::bi_objective::BiObjective;
 use crate::block::{Block, Shape};
 use crate::error::{Error, NonFiniteSource};
-use crate::bi_objective::BiObjective;
 
 /// A seeded matrix of independent standard normal entries.
 pub(crate) fn random_matrix(rows: usize, cols: usize, seed: u64) -> DMatrix<f64> {

@@ -4,10 +4,10 @@
 use std::fmt;
 use std::mem;
 
+use crate::bi_objective::BiObjective;
 use crate::block::Block;
 use crate::diagnose::{Diagnosis, Verdict};
 use crate::error::Error;
-use crate::bi_objective::BiObjective;
 
 use super::run::{Diagnosed, Landing};
 use super::{Algorithm, Census, Clustering};

@@ -7,10 +7,10 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use crate::altmin::AltMin;
+use crate::bi_objective::BiObjective;
 use crate::block::{Block, Shape};
 use crate::diagnose::Diagnosis;
 use crate::error::{BlockId, Error};
-use crate::bi_objective::BiObjective;
 use crate::prox_altmin::ProxAltMin;
 use crate::solution::{Failure, RunResult, Solution};
 

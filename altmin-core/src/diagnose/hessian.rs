@@ -3,9 +3,9 @@
 
 use nalgebra::{DMatrix, DVector};
 
+use crate::bi_objective::BiObjective;
 use crate::block::Block;
 use crate::error::{BlockId, Error, NonFiniteSource};
-use crate::bi_objective::BiObjective;
 use crate::solve::{SubproblemSettings, conjugate_gradient};
 
 /// A point `(x, y)` of an objective, checked for shape and finiteness.

@@ -15,8 +15,8 @@
 
 use nalgebra::{DMatrix, DVector, SVD, Schur};
 
-use crate::error::{BlockId, Error};
 use crate::bi_objective::BiObjective;
+use crate::error::{BlockId, Error};
 
 use super::hessian::{DenseHessian, Point};
 use super::spectrum::{EigenSolver, Extremes, LanczosSettings, Metric, lanczos_generalized};

@@ -67,9 +67,9 @@ use std::fmt;
 
 use nalgebra::DVector;
 
+use crate::bi_objective::BiObjective;
 use crate::block::Block;
 use crate::error::{BlockId, Error, NonFiniteSource};
-use crate::bi_objective::BiObjective;
 
 use self::hessian::{DenseHessian, Point};
 use self::spectrum::{LanczosSettings, Ritz};

@@ -6,8 +6,8 @@
 
 use nalgebra::{DMatrix, DVector, SVD};
 
-use crate::error::{BlockId, Error};
 use crate::bi_objective::BiObjective;
+use crate::error::{BlockId, Error};
 
 use super::hessian::Point;
 use super::spectrum::{EigenSolver, LanczosSettings, lanczos};

@@ -18,9 +18,9 @@ pub use cg::conjugate_gradient;
 pub use dense::{min_eigenvalue, spd_solve};
 pub use newton::damped_newton;
 
+use crate::bi_objective::BiObjective;
 use crate::block::Block;
 use crate::error::{BlockId, Error};
-use crate::bi_objective::BiObjective;
 
 /// Tolerances and limits of the block solvers.
 ///

@@ -4,9 +4,9 @@ use nalgebra::{DMatrix, DVector};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
+use crate::bi_objective::BiObjective;
 use crate::block::{Block, Shape};
 use crate::error::Error;
-use crate::bi_objective::BiObjective;
 
 /// A seeded matrix of independent standard normal entries.
 pub(super) fn normal_matrix(rows: usize, cols: usize, seed: u64) -> DMatrix<f64> {

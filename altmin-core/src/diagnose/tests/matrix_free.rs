@@ -6,8 +6,8 @@ use std::time::Instant;
 use nalgebra::DVector;
 
 use super::fixtures::{LowRankPca, Pca, Quartic, close, cosine, normal_matrix, normal_vector};
-use crate::diagnose::{Diagnose, EigenSolver, Verdict, diagnose};
 use crate::bi_objective::BiObjective;
+use crate::diagnose::{Diagnose, EigenSolver, Verdict, diagnose};
 
 /// Diagnoses `(x, y)` densely and matrix-free and compares the spectra.
 fn compare<F>(f: &F, x: &DVector<f64>, y: &DVector<f64>)

@@ -5,8 +5,8 @@
 use nalgebra::{DMatrix, DVector};
 
 use super::fixtures::{Pca, close, cosine, normal_matrix, singular_triples};
-use crate::diagnose::{Diagnose, Verdict, diagnose};
 use crate::bi_objective::BiObjective;
+use crate::diagnose::{Diagnose, Verdict, diagnose};
 
 fn data() -> DMatrix<f64> {
     normal_matrix(12, 9, 11)

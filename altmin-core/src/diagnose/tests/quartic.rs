@@ -4,8 +4,8 @@
 use nalgebra::{DMatrix, DVector};
 
 use super::fixtures::{Quartic, normal_vector};
-use crate::diagnose::{Diagnose, Verdict, diagnose};
 use crate::bi_objective::BiObjective;
+use crate::diagnose::{Diagnose, Verdict, diagnose};
 
 /// Dimensions of the family: both orders of `dim x` and `dim y`.
 fn family() -> impl Iterator<Item = (usize, usize, u64)> {

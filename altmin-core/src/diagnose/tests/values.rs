@@ -3,9 +3,9 @@
 use nalgebra::{DMatrix, DVector};
 
 use super::fixtures::{Pca, Quartic, Scalar, normal_matrix};
+use crate::bi_objective::BiObjective;
 use crate::diagnose::{AltMinJacobian, Diagnose, diagnose};
 use crate::error::{BlockId, Error, NonFiniteSource};
-use crate::bi_objective::BiObjective;
 
 /// A scalar objective whose second derivatives misbehave on purpose.
 struct Broken {
