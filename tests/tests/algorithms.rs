@@ -6,6 +6,9 @@ use altmin_core::prelude::*;
 use altmin_core::{BlockId, BlockStructure, NonFiniteSource, Shape};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
+use taylor::{Tally, Taylor};
+
+mod taylor;
 
 #[objective]
 fn rank1_pca(x: &DVector<f64>, y: &DVector<f64>, a: &DMatrix<f64>, lambda: f64) -> f64 {
@@ -275,4 +278,51 @@ fn errors_come_back_with_the_last_finite_iterate() {
         f.prox_argmin_x(&x0, &y0, -1.0),
         Err(Error::InvalidSetting { name: "beta", .. })
     ));
+}
+
+/// The Taylor test reports slopes 2 and 3 for every objective above, at
+/// the starts and limits the tests above use and at seeded random points.
+#[test]
+fn taylor_slopes_at_the_starts_and_the_limits() {
+    let mut t = Tally::default();
+    let g = Taylor::Generic;
+    let mut rng = StdRng::seed_from_u64(13);
+
+    let (n, m) = (30, 20);
+    let a = pca_data(n, m, 11);
+    let f = Rank1Pca::new(&a, 0.7);
+    let x0 = DVector::random(Shape::new(n, 1), &mut StdRng::seed_from_u64(12)).unwrap();
+    let y0 = DVector::zeros(m);
+    t.check(&f, &x0, &y0, g, "Example 1's start");
+    let limit = AltMin::new(&f)
+        .with_tolerance(1e-11)
+        .unwrap()
+        .run(&x0, &y0)
+        .unwrap();
+    t.check(&f, &limit.x, &limit.y, g, "Example 1's limit");
+    t.check_random(&f, (Shape::new(n, 1), Shape::new(m, 1)), 2, &mut rng);
+
+    let f = Saddle::new();
+    // f(-x, -y) = f(x, y): no cubic term at the strict saddle.
+    t.check(&f, &0.0, &0.0, Taylor::Even, "the strict saddle");
+    let mut starts = StdRng::seed_from_u64(9);
+    for k in 0..5 {
+        let x0 = <f64 as Block>::random(Shape::new(1, 1), &mut starts).unwrap();
+        let y0 = <f64 as Block>::random(Shape::new(1, 1), &mut starts).unwrap();
+        t.check(&f, &x0, &y0, g, &format!("start {k}"));
+        let limit = AltMin::new(&f).run(&x0, &y0).unwrap();
+        t.check(&f, &limit.x, &limit.y, g, &format!("limit {k}"));
+    }
+
+    let c = DVector::from_vec(vec![0.1, 0.2]);
+    let f = DoubleWell::new(&c);
+    let start = DVector::from_vec(vec![0.05, -0.02]);
+    t.check(&f, &start, &DVector::zeros(2), g, "the refused run's start");
+    t.check_random(&f, (Shape::new(2, 1), Shape::new(2, 1)), 3, &mut rng);
+
+    let f = Runaway::new();
+    t.check(&f, &0.5, &0.0, g, "the failing run's start");
+    t.check_random(&f, (Shape::new(1, 1), Shape::new(1, 1)), 3, &mut rng);
+
+    t.assert_covers(include_str!("algorithms.rs"), "algorithms.rs");
 }

@@ -9,6 +9,11 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use altmin_core::prelude::*;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use taylor::{Tally, Taylor};
+
+mod taylor;
 
 /// Forwards to the system allocator, counting what the measuring thread
 /// asks for while its flag is up.
@@ -201,4 +206,28 @@ fn the_counter_sees_allocations() {
         }
     );
     assert_eq!(v.len(), 1000);
+}
+
+/// The Taylor test reports slopes 2 and 3 for both objectives, at the
+/// points measured above and at seeded random points.
+#[test]
+fn taylor_slopes_of_every_objective() {
+    let mut t = Tally::default();
+    let mut rng = StdRng::seed_from_u64(3);
+
+    let n = 1000;
+    let f = Rank1Pca::new(&DMatrix::from_fn(n, n, entry), 0.1);
+    let x = DVector::from_fn(n, |i, _| entry(i, 3));
+    let y = DVector::from_fn(n, |i, _| entry(i, 5));
+    t.check(&f, &x, &y, Taylor::Generic, "the measured point");
+    let f = Rank1Pca::new(&DMatrix::from_fn(6, 4, entry), 0.1);
+    t.check_random(&f, (Shape::new(6, 1), Shape::new(4, 1)), 3, &mut rng);
+
+    let f = Small::new(&SMatrix::<f64, 3, 3>::from_fn(entry), 0.2);
+    let x = SVector::<f64, 3>::new(0.3, -0.7, 0.4);
+    let y = SVector::<f64, 3>::new(-0.2, 0.5, 0.9);
+    t.check(&f, &x, &y, Taylor::Generic, "the measured point");
+    t.check_random(&f, (Shape::new(3, 1), Shape::new(3, 1)), 3, &mut rng);
+
+    t.assert_covers(include_str!("allocations.rs"), "allocations.rs");
 }

@@ -5,6 +5,9 @@
 use altmin_core::prelude::*;
 use altmin_core::{BlockId, NonFiniteSource, Shape};
 
+use crate::common::{points, rng, uniform};
+use crate::taylor::{Taylor, assert_taylor};
+
 #[objective]
 fn ridge_factors(x: &DMatrix<f64>, y: &DMatrix<f64>, m: &DMatrix<f64>, lambda: f64) -> f64 {
     0.5 * (m - x * y.transpose()).norm_squared()
@@ -26,6 +29,7 @@ fn dimensions_are_checked_against_each_other_and_the_data() {
         DMatrix::from_element(3, 2, -0.2),
     );
     assert_eq!(f.check_dims(&x, &y), Ok(()));
+    assert_taylor(&f, &x, &y, Taylor::Generic, "the test's point");
 
     // The factors' ranks differ.
     let y3 = DMatrix::from_element(3, 3, 0.1);
@@ -49,6 +53,13 @@ fn dimensions_are_checked_against_each_other_and_the_data() {
     let g = RankOne::new(&m, 0.1);
     let shapes = g.block_shapes();
     assert_eq!(shapes, (Some(Shape::new(4, 1)), Some(Shape::new(3, 1))));
+    let mut rng = rng(601);
+    for (k, (x, y)) in points(3, &mut rng, |r| (uniform(4, 1, r), uniform(3, 1, r)))
+        .iter()
+        .enumerate()
+    {
+        assert_taylor(&g, x, y, Taylor::Generic, &format!("random point {k}"));
+    }
 }
 
 #[test]
@@ -74,6 +85,7 @@ fn solvers_report_errors_as_values() {
     let f = RankOne::new(&a, 0.0);
     let x = DVector::from_element(3, 0.5);
     let zero = DVector::zeros(2);
+    assert_taylor(&f, &x, &zero, Taylor::Generic, "(x, 0)");
 
     // Without ridge and with y = 0 the x-subproblem is flat.
     let Err(Error::NotStronglyConvex {
@@ -107,6 +119,7 @@ fn indefinite_subproblems_report_their_smallest_eigenvalue() {
     let f = Indefinite::new(0.1);
     let x = DVector::from_vec(vec![0.5, -0.25, 1.0]);
     let y = DVector::from_vec(vec![0.6, 0.8, 0.0]);
+    assert_taylor(&f, &x, &y, Taylor::Generic, "the test's point");
     // Hxx = y y^T - mu I, eigenvalues 1 - mu and -mu (twice).
     assert_eq!(f.structure().x, altmin_core::BlockStructure::Quadratic);
     let Err(Error::NotStronglyConvex {
@@ -125,6 +138,7 @@ fn indefinite_subproblems_report_their_smallest_eigenvalue() {
 
     // Hyy = x x^T + x0 I: the scaled-identity part turns negative with x0.
     let x_neg = DVector::from_vec(vec![-2.0, 0.0, 0.0]);
+    assert_taylor(&f, &x_neg, &y, Taylor::Generic, "(x_neg, y)");
     assert!(matches!(
         f.argmin_y(&x_neg, &y),
         Err(Error::NotStronglyConvex {

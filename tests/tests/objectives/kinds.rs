@@ -5,9 +5,10 @@ use altmin_core::prelude::*;
 use altmin_core::{BlockStructure, Error, Structure};
 
 use crate::common::{
-    Dual, H, check_argmin_x, check_derivatives, check_prox_x, check_prox_y, check_solvers, data,
-    data_vec, dmat, dvec, lift, points, rng, smat, uniform,
+    Dual, H, check_argmin_x, check_derivatives, check_derivatives_with, check_prox_x, check_prox_y,
+    check_solvers, data, data_vec, dmat, dvec, lift, points, rng, smat, uniform,
 };
+use crate::taylor::Taylor;
 
 #[objective]
 fn static_rank1(
@@ -148,7 +149,8 @@ fn left_and_right_products() {
     let pts = points(3, &mut rng, |g| (uniform(p, q, g), uniform(n, r, g)));
     let (ad, bd) = (lift(&a), lift(&b));
     let twin = |x: &[H], y: &[H]| left_right_twin(x, y, &ad, &bd, H::from(lambda));
-    check_derivatives(&f, &pts, twin, &mut rng);
+    // Jointly quadratic in (x, y): the second-order model is exact.
+    check_derivatives_with(&f, &pts, twin, &mut rng, |_| Taylor::Quadratic);
     for (x, y) in &pts {
         check_solvers(&f, x, y, 1.0);
     }
@@ -379,7 +381,9 @@ fn row_vector_block() {
     let f = RowAndColumn::new(&a);
     let pts = points(3, &mut rng, |r| (uniform(1, n, r), uniform(m, 1, r)));
     let ad = lift(&a);
-    check_derivatives(&f, &pts, |x, y| row_and_column_twin(x, y, &ad), &mut rng);
+    // Jointly quadratic in (x, y): the second-order model is exact.
+    let twin = |x: &[H], y: &[H]| row_and_column_twin(x, y, &ad);
+    check_derivatives_with(&f, &pts, twin, &mut rng, |_| Taylor::Quadratic);
     for (x, y) in &pts {
         check_solvers(&f, x, y, 1.0);
     }

@@ -7,9 +7,10 @@ use altmin_core::solve::SubproblemSettings;
 use altmin_core::{BlockStructure, Structure};
 
 use crate::common::{
-    Dual, H, check_argmin_x, check_argmin_y, check_derivatives, check_prox_x, check_prox_y, data,
-    data_vec, dvec, lift, points, rng, uniform,
+    Dual, H, check_argmin_x, check_argmin_y, check_derivatives, check_derivatives_with,
+    check_prox_x, check_prox_y, data, data_vec, dvec, lift, points, rng, uniform,
 };
+use crate::taylor::Taylor;
 
 /// Above the dense limit.
 fn large() -> usize {
@@ -81,12 +82,9 @@ fn large_vector_block_with_a_left_product_hessian() {
     let small = WideRegression::new(&a, lambda);
     let pts = points(3, &mut rng, |r| (uniform(n, 1, r), uniform(4, 1, r)));
     let ad = lift(&a);
-    check_derivatives(
-        &small,
-        &pts,
-        |x, y| wide_regression_twin(x, y, &ad, H::from(lambda)),
-        &mut rng,
-    );
+    let twin = |x: &[H], y: &[H]| wide_regression_twin(x, y, &ad, H::from(lambda));
+    // Jointly quadratic in (x, y): the second-order model is exact.
+    check_derivatives_with(&small, &pts, twin, &mut rng, |_| Taylor::Quadratic);
     // Hxx = (1 + lambda) I; Hyy = a^T a + lambda I, reported as dense
     // quadratic for a vector.
     let expected = Structure {

@@ -1,11 +1,13 @@
 //! The comparisons of `check_derivatives` are live: an objective with one
-//! wrong entry in any one method fails them.
+//! wrong entry in any one method fails them, and so does a Taylor
+//! expectation that does not hold.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use altmin_core::prelude::*;
 
 use crate::common::{Dual, check_derivatives, dvec, points, rng, uniform};
+use crate::taylor::{Taylor, assert_taylor};
 
 #[objective]
 fn coupled(x: &DVector<f64>, y: &DVector<f64>) -> f64 {
@@ -139,4 +141,34 @@ fn a_transposed_cross_hessian_is_caught() {
         check_derivatives(&Transposed(Coupled::new()), &pts, coupled_twin, &mut rng);
     }));
     assert!(outcome.is_err());
+}
+
+#[objective]
+fn bowl(x: f64, y: f64) -> f64 {
+    x * x + x * y + 2.0 * y * y - x
+}
+
+/// Whether `assert_taylor` rejects `expect` for `f` at `(x, y)`.
+fn rejects<F: BiObjective>(f: &F, x: &F::X, y: &F::Y, expect: Taylor) -> bool {
+    catch_unwind(AssertUnwindSafe(|| assert_taylor(f, x, y, expect, "here"))).is_err()
+}
+
+#[test]
+fn a_wrong_taylor_expectation_is_caught() {
+    // A quadratic: no second-order slope, so only `Quadratic` holds.
+    let f = Bowl::new();
+    assert_taylor(&f, &0.3, &-0.7, Taylor::Quadratic, "(0.3, -0.7)");
+    assert!(rejects(&f, &0.3, &-0.7, Taylor::Generic));
+    assert!(rejects(&f, &0.0, &0.0, Taylor::Even));
+    assert!(rejects(&f, &0.3, &-0.7, Taylor::LateAsymptote));
+
+    // A generic objective at random points: only `Generic` holds.
+    let f = Coupled::new();
+    let mut rng = rng(404);
+    for (x, y) in points(2, &mut rng, |r| (uniform(3, 1, r), uniform(3, 1, r))) {
+        assert_taylor(&f, &x, &y, Taylor::Generic, "a random point");
+        for wrong in [Taylor::Quadratic, Taylor::Even, Taylor::LateAsymptote] {
+            assert!(rejects(&f, &x, &y, wrong), "{wrong:?} was accepted");
+        }
+    }
 }
