@@ -10,6 +10,9 @@ use crate::solve::{SubproblemSettings, conjugate_gradient, spd_solve};
 const ARMIJO: f64 = 1e-4;
 /// Step halvings tried before a line search gives up.
 const MAX_HALVINGS: usize = 60;
+/// A Newton step shorter than this many units in the last place of the
+/// iterate's norm leaves the iterate where it is.
+const STEP_ULPS: f64 = 8.0;
 
 /// Minimizes `phi(v) = value(v) + beta/2 |v - v_prev|^2` (the proximal term
 /// only when `prox = Some((beta, v_prev))`) by Newton steps with Armijo
@@ -19,8 +22,8 @@ const MAX_HALVINGS: usize = 60;
 /// `settings.dense_limit` unknowns and from conjugate gradients on `hvp`
 /// above. The iteration stops when `|grad phi|` falls below
 /// `settings.rel_tol * max(|grad phi(start)|, 1)`, or when no step can
-/// decrease `phi` any further and the gradient is already at the level of
-/// rounding errors.
+/// decrease `phi` or move `v` any further and the gradient is already at
+/// the level of rounding errors.
 ///
 /// # Errors
 ///
@@ -78,6 +81,9 @@ pub fn damped_newton<B: Block>(
         return Err(non_finite());
     }
     let tol = settings.rel_tol * g.norm().max(1.0);
+    // The largest gradient norm taken for rounding error when `phi` or `v`
+    // can no longer change.
+    let rounding_level = tol.sqrt() * 1e-2;
 
     for _ in 0..settings.max_newton_iter {
         let g_norm = g.norm();
@@ -107,6 +113,11 @@ pub fn damped_newton<B: Block>(
             };
             conjugate_gradient(block, apply, &minus_g, v.zeros_like(), &inexact)?
         };
+        // A step below the resolution of `v` cannot improve it: the
+        // gradient that is left is rounding error, provided it is small.
+        if d.norm() <= STEP_ULPS * f64::EPSILON * v.norm() && g_norm <= rounding_level {
+            return Ok(v);
+        }
         let slope = g.dot(&d);
 
         // Backtracking until Armijo's condition holds; near the minimizer
@@ -135,7 +146,7 @@ pub fn damped_newton<B: Block>(
         let Some((next, f_next)) = accepted else {
             // No decrease is representable: accept the point if its gradient
             // is at the level of rounding errors.
-            if g_norm <= tol.sqrt() * 1e-2 {
+            if g_norm <= rounding_level {
                 return Ok(v);
             }
             return Err(Error::SubproblemNotConverged {
@@ -273,6 +284,33 @@ mod tests {
         let g0 = phi.grad(&prev).norm().max(1.0);
         assert!(g.norm() <= 1e-12 * g0, "{}", g.norm());
         assert!(phi.value(&v) + 0.5 * beta * (&v - &prev).norm_squared() <= phi.value(&prev));
+    }
+
+    #[test]
+    fn a_gradient_left_at_rounding_level_is_convergence() {
+        // Rosenbrock's x-subproblem where ProxAltMin meets it, with
+        // beta = 4281: one unit in the last place of x moves the proximal
+        // term's gradient by about 1e-12, so the gradient cannot be brought
+        // below the 1e-12 asked for, and Newton's steps shrink below the
+        // resolution of x instead.
+        let (prev, y_prev, beta) = (-1.0334032378593316, 1.0758841525788774, 4280.910002474269);
+        let y = (200.0 * prev * prev + beta * y_prev) / (200.0 + beta);
+        let gradient = |x: f64| 2.0 * (x - 1.0) - 400.0 * x * (y - x * x);
+        let curvature = |x: f64| 2.0 - 400.0 * y + 1200.0 * x * x;
+        let x = damped_newton(
+            BlockId::X,
+            &prev,
+            Some((beta, &prev)),
+            |x| (x - 1.0).powi(2) + 100.0 * (y - x * x).powi(2),
+            |x| gradient(*x),
+            |x| DMatrix::from_element(1, 1, curvature(*x)),
+            |x, d| curvature(*x) * d,
+            &SubproblemSettings::DEFAULT,
+        )
+        .unwrap();
+        let g = gradient(x) + beta * (x - prev);
+        assert!(g.abs() < 1e-11, "gradient {g:e} left at {x}");
+        assert!(x != prev);
     }
 
     #[test]
