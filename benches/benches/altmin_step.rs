@@ -6,8 +6,8 @@
 //! - dense factorization, 1000 x 1000 data, rank 20, against ALS on the
 //!   normal equations (r x r Cholesky);
 //! - the same objective with static 3-vectors and 3 x 3 data, against the
-//!   closed form with static nalgebra types, with a count of heap
-//!   allocations.
+//!   closed form with static nalgebra types, bare and with the checks the
+//!   generated solvers make, with a count of heap allocations.
 //!
 //! Protocol and figures: see the crate documentation (`benches/src/lib.rs`).
 
@@ -278,6 +278,22 @@ fn small_hand(
     (x, y)
 }
 
+/// [`small_hand`] with the checks every generated block solver makes: a
+/// positive Hessian before dividing by it, and a finite result.
+#[inline(never)]
+fn small_hand_checked(
+    m: &SMatrix<f64, 3, 3>,
+    lambda: f64,
+    x: &SVector<f64, 3>,
+) -> Option<(SVector<f64, 3>, SVector<f64, 3>)> {
+    let finite = |v: &SVector<f64, 3>| v.iter().all(|t| t.is_finite());
+    let c = lambda + x.norm_squared();
+    let y = (c > 0.0).then(|| m.tr_mul(x) / c).filter(finite)?;
+    let c = lambda + y.norm_squared();
+    let x = (c > 0.0).then(|| m * y / c).filter(finite)?;
+    Some((x, y))
+}
+
 fn factorization_static(rng: &mut StdRng) -> bool {
     let m = SMatrix::<f64, 3, 3>::from_fn(|_, _| uniform(rng));
     let x = SVector::<f64, 3>::from_fn(|_, _| uniform(rng));
@@ -286,6 +302,7 @@ fn factorization_static(rng: &mut StdRng) -> bool {
     let (xg, yg) = generated_step(&f, &x, &y);
     let (xh, yh) = small_hand(&m, LAMBDA, &x);
     assert!((xg - xh).amax() < 1e-12 && (yg - yh).amax() < 1e-12);
+    assert_eq!(small_hand_checked(&m, LAMBDA, &x), Some((xh, yh)));
 
     let allocations = [
         CountingAlloc::during(|| {
@@ -305,6 +322,13 @@ fn factorization_static(rng: &mut StdRng) -> bool {
             Contender::new("hand", || {
                 black_box(small_hand(black_box(&m), black_box(LAMBDA), black_box(&x)));
             }),
+            Contender::new("hand, checked", || {
+                black_box(small_hand_checked(
+                    black_box(&m),
+                    black_box(LAMBDA),
+                    black_box(&x),
+                ));
+            }),
         ],
     );
     let extra = format!(
@@ -317,6 +341,16 @@ fn factorization_static(rng: &mut StdRng) -> bool {
         "static blocks, SVector<f64, 3>",
         t.ratio("generated", "hand"),
         Some(1.1),
+        &extra,
+    );
+    let extra = format!(
+        "[hand-written with checks {}]",
+        time(t.median("hand, checked"))
+    );
+    report(
+        "  vs the same with the checks",
+        t.ratio("generated", "hand, checked"),
+        None,
         &extra,
     );
     if allocations[0] != 0 {
