@@ -570,6 +570,13 @@ impl Graph {
             return self.neg(inner);
         }
         if let Some(c) = self.constant(s)
+            && let Op::Div(m, d) = self.op(a)
+            && let Some(d) = self.constant(d).filter(|&d| d != 0.0)
+        {
+            let cd = self.constant_node(c / d);
+            return self.scale(cd, m);
+        }
+        if let Some(c) = self.constant(s)
             && let Op::Scale(t, m) = self.op(a)
         {
             if let Some(d) = self.constant(t) {
@@ -611,6 +618,12 @@ impl Graph {
                 Op::Scale(p, q) if self.is_scalar(q) => {
                     stack.push(p);
                     stack.push(q);
+                }
+                // A constant divisor joins the constant factor:
+                // 2 (lambda / 2) = lambda.
+                Op::Div(p, q) if self.constant(q).is_some_and(|d| d != 0.0) => {
+                    c /= self.constant(q).unwrap_or(1.0);
+                    stack.push(p);
                 }
                 _ => rest.push(f),
             }
