@@ -119,9 +119,9 @@ impl Printer<'_> {
             Op::Elem(d) => (elem_name(d), ATOM),
             Op::Zero => ("0".to_string(), ATOM),
             Op::Identity => ("I".to_string(), ATOM),
-            Op::Ones => ("1".to_string(), ATOM),
+            Op::Ones => ("ones".to_string(), ATOM),
             Op::Unit(i, j) => (format!("e({i}, {j})"), ATOM),
-            Op::Add(a, b) => (format!("{} + {}", self.at(a, SUM), self.at(b, SUM)), SUM),
+            Op::Add(a, b) => (plus(&self.at(a, SUM), &self.at(b, SUM)), SUM),
             Op::Sub(a, b) => (
                 format!("{} - {}", self.at(a, SUM), self.at(b, PRODUCT)),
                 SUM,
@@ -149,7 +149,16 @@ impl Printer<'_> {
                 ),
                 ATOM,
             ),
-            Op::Func(Func::Powi(k), a) => (format!("{}^{k}", self.at(a, ATOM)), ATOM),
+            Op::Func(Func::Powi(k), a) => {
+                // A power of a power reads as one: (|x|^2)^2, not |x|^2^2.
+                let base = match g.op(a) {
+                    Op::NormSq(_) | Op::Func(Func::Powi(_), _) if !self.names.contains_key(&a) => {
+                        format!("({})", self.expr(a))
+                    }
+                    _ => self.at(a, ATOM),
+                };
+                (format!("{base}^{k}"), ATOM)
+            }
             Op::Func(f, a) => (format!("{}({})", f.method(), self.expr(a)), ATOM),
             Op::NormSq(a) => (format!("|{}|^2", self.expr(a)), ATOM),
             Op::Norm(a) => (format!("|{}|", self.expr(a)), ATOM),
@@ -182,7 +191,10 @@ impl Printer<'_> {
             .iter()
             .map(|t| self.term(*t, input_is_matrix))
             .collect();
-        parts.join(" + ").replace("+ -", "- ")
+        parts
+            .iter()
+            .skip(1)
+            .fold(parts[0].clone(), |acc, t| plus(&acc, t))
     }
 
     fn term(&self, t: Term, input_is_matrix: bool) -> String {
@@ -219,11 +231,10 @@ impl Printer<'_> {
                     v = format!("{v}^T");
                 }
                 let mut parts = Vec::new();
-                parts.extend(scale);
                 parts.extend(left.map(|l| self.at(l, UNARY)));
                 parts.push(v);
                 parts.extend(right.map(|r| self.at(r, UNARY)));
-                format!("[V -> {}]", parts.join(" "))
+                format!("[V -> {}]", joined(&scale, &parts.join(" ")))
             }
             Term::Outer { u, g: grad } => {
                 let flat = |n: NodeId| self.g.is_scalar(n) || self.g.cols_are(n, 1);
@@ -231,14 +242,33 @@ impl Printer<'_> {
                     return self.expr(u);
                 }
                 if flat(u) && flat(grad) {
-                    let g_text = format!("{}^T", self.at(grad, ATOM));
-                    if self.g.is_one(u) {
-                        return g_text;
+                    // Constant factors go in front: 2 x y^T, not x (2 y)^T.
+                    let (cu, u) = self.split_constant(u);
+                    let (cg, grad) = self.split_constant(grad);
+                    let c = cu * cg;
+                    let mut text = format!("{}^T", self.at(grad, ATOM));
+                    if !self.g.is_one(u) {
+                        text = format!("{} {text}", self.at(u, PRODUCT));
                     }
-                    return format!("{} {g_text}", self.at(u, PRODUCT));
+                    return match c {
+                        1.0 => text,
+                        -1.0 => format!("-{text}"),
+                        c => format!("{} {text}", format_number(c)),
+                    };
                 }
                 format!("vec({}) vec({})^T", self.expr(u), self.expr(grad))
             }
+        }
+    }
+
+    /// `n` as a constant factor times the rest: `2 y` is `(2, y)`.
+    fn split_constant(&self, n: NodeId) -> (f64, NodeId) {
+        match self.g.op(n) {
+            Op::Scale(s, rest) if !self.names.contains_key(&n) => match self.g.constant(s) {
+                Some(c) => (c, rest),
+                None => (1.0, n),
+            },
+            _ => (1.0, n),
         }
     }
 
@@ -279,6 +309,14 @@ impl Printer<'_> {
             stack.extend(self.g.op(n).operands().iter());
         }
         found.into_iter().collect()
+    }
+}
+
+/// `a + b`, written `a - c` when `b` reads `-c`.
+fn plus(a: &str, b: &str) -> String {
+    match b.strip_prefix('-') {
+        Some(rest) => format!("{a} - {rest}"),
+        None => format!("{a} + {b}"),
     }
 }
 

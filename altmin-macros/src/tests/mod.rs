@@ -496,4 +496,50 @@ fn rank1_pca_derivatives_have_the_closed_forms() {
         "{text}"
     );
     assert!(text.contains("Hxx = (lambda + |y|^2) I"), "{text}");
+    assert!(text.contains("Hxy = 2 x y^T - a\n"), "{text}");
+}
+
+/// The lines of the formulas of `source` that start with `prefix`.
+fn formula_lines(source: &str, prefix: &str) -> Vec<String> {
+    let (sig, obj, an) = pipeline(source).unwrap();
+    crate::formulas::text(&sig, &obj, &an)
+        .lines()
+        .filter(|l| l.starts_with(prefix))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn formulas_read_as_written_by_hand() {
+    // Constant divisors fold into constant factors, and a negative term is
+    // subtracted.
+    let lines = formula_lines(
+        "fn f(x: &DVector<f64>, y: &DVector<f64>, lambda: f64) -> f64 {
+            lambda / 2.0 * x.norm_squared() + x.dot(y) - 2.0 * (y.sum() / 4.0) * x.sum()
+        }",
+        "grad_",
+    );
+    assert_eq!(
+        lines,
+        [
+            "grad_x = -0.5 sum(y) ones + y + lambda x",
+            "grad_y = -0.5 sum(x) ones + x"
+        ]
+    );
+
+    // A power of a squared norm keeps its parentheses.
+    let lines = formula_lines(
+        "fn f(x: &DVector<f64>, y: f64) -> f64 { x.norm_squared().powi(2) * y + y * y }",
+        "f(",
+    );
+    assert_eq!(lines, ["f(x, y) = y (|x|^2)^2 + y^2"]);
+
+    // A constant factor of an outer product stands in front of it.
+    let lines = formula_lines(
+        "fn f(x: &DVector<f64>, y: &DVector<f64>, a: &DMatrix<f64>) -> f64 {
+            (a - x * y.transpose()).norm_squared()
+        }",
+        "Hxy",
+    );
+    assert_eq!(lines, ["Hxy = -2 a + 4 x y^T"]);
 }
