@@ -24,11 +24,11 @@ mod diff;
 mod expand;
 #[path = "../src/formulas.rs"]
 mod formulas;
-#[path = "../src/ir.rs"]
+#[path = "../src/ir/mod.rs"]
 mod ir;
 #[path = "../src/linear.rs"]
 mod linear;
-#[path = "../src/parse.rs"]
+#[path = "../src/parse/mod.rs"]
 mod parse;
 #[path = "../src/shape.rs"]
 mod shape;
