@@ -256,6 +256,9 @@ impl Printer<'_> {
                         c => format!("{} {text}", format_number(c)),
                     };
                 }
+                if self.g.is_one(u) {
+                    return format!("vec({})^T", self.expr(grad));
+                }
                 format!("vec({}) vec({})^T", self.expr(u), self.expr(grad))
             }
         }
@@ -276,10 +279,11 @@ impl Printer<'_> {
         let b = name(self.sig, d.block);
         let rhs = d.rhs.map(|r| self.expr(r)).unwrap_or_default();
         match d.solver {
-            Solver::ScaledIdentity { coef } => format!(
-                "argmin_{b}: quadratic with Hessian ({coef}) I: {b} = ({rhs}) / ({coef})",
-                coef = self.expr(coef)
-            ),
+            Solver::ScaledIdentity { coef } => {
+                let rhs = d.rhs.map(|r| self.at(r, PRODUCT)).unwrap_or_default();
+                let coef = self.at(coef, UNARY);
+                format!("argmin_{b}: quadratic with Hessian {coef} I: {b} = {rhs} / {coef}")
+            }
             Solver::RightProduct { k } => format!(
                 "argmin_{b}: quadratic with Hessian V -> V ({k}): {b} ({k}) = {rhs}",
                 k = self.expr(k)

@@ -16,14 +16,28 @@ impl Graph {
         if let (Some(u), Some(v)) = (self.constant(a), self.constant(b)) {
             return self.constant_node(u + v);
         }
-        if let Op::Neg(bn) = self.op(b) {
+        if let Some(bn) = self.negated(b) {
             return self.sub(a, bn);
         }
-        if let Op::Neg(an) = self.op(a) {
+        if let Some(an) = self.negated(a) {
             return self.sub(b, an);
         }
         let ty = self.ty(a).same_shape(self.ty(b));
         self.intern(Op::Add(a, b), self.shape(a), ty)
+    }
+
+    /// `-a`, when `a` is a negation, a negative constant or a multiple by
+    /// one of these, so that `u + a` is better built as `u - (-a)`.
+    fn negated(&mut self, a: NodeId) -> Option<NodeId> {
+        match self.op(a) {
+            Op::Neg(inner) => Some(inner),
+            Op::Const(c) if c.0 < 0.0 => Some(self.constant_node(-c.0)),
+            Op::Scale(s, m) => {
+                let minus_s = self.negated(s)?;
+                Some(self.scale(minus_s, m))
+            }
+            _ => None,
+        }
     }
 
     pub fn sub(&mut self, a: NodeId, b: NodeId) -> NodeId {
@@ -41,7 +55,7 @@ impl Graph {
         if let (Some(u), Some(v)) = (self.constant(a), self.constant(b)) {
             return self.constant_node(u - v);
         }
-        if let Op::Neg(bn) = self.op(b) {
+        if let Some(bn) = self.negated(b) {
             return self.add(a, bn);
         }
         let ty = self.ty(a).same_shape(self.ty(b));
@@ -49,10 +63,12 @@ impl Graph {
     }
 
     pub fn neg(&mut self, a: NodeId) -> NodeId {
+        if let Some(minus_a) = self.negated(a) {
+            return minus_a;
+        }
         match self.op(a) {
             Op::Const(c) => self.constant_node(-c.0),
             Op::Zero => a,
-            Op::Neg(inner) => inner,
             Op::Sub(u, v) => self.sub(v, u),
             Op::Scale(s, m) if self.constant(s).is_some() => {
                 let c = self.constant_node(-self.constant(s).unwrap_or(0.0));

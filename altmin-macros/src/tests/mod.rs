@@ -522,8 +522,8 @@ fn formulas_read_as_written_by_hand() {
     assert_eq!(
         lines,
         [
-            "grad_x = -0.5 sum(y) ones + y + lambda x",
-            "grad_y = -0.5 sum(x) ones + x"
+            "grad_x = y - 0.5 sum(y) ones + lambda x",
+            "grad_y = x - 0.5 sum(x) ones"
         ]
     );
 
@@ -542,4 +542,23 @@ fn formulas_read_as_written_by_hand() {
         "Hxy",
     );
     assert_eq!(lines, ["Hxy = -2 a + 4 x y^T"]);
+
+    // Negative multiples are subtracted, in sums and in solvers alike, and
+    // a scalar block's cross Hessian is one row.
+    let lines = formula_lines(
+        "fn f(x: f64, y: &DMatrix<f64>, a: &DMatrix<f64>) -> f64 {
+            (a - y * x).norm_squared() + 0.5 * y.norm_squared()
+        }",
+        "",
+    );
+    assert_eq!(
+        lines[3..],
+        [
+            "Hxx = 2 |y|^2",
+            "Hyy = (1 + 2 x^2) I",
+            "Hxy = vec(2 x y - 2 (a - x y))^T",
+            "argmin_x: quadratic with Hessian (2 |y|^2) I: x = 2 <y, a> / (2 |y|^2)",
+            "argmin_y: quadratic with Hessian (1 + 2 x^2) I: y = 2 x a / (1 + 2 x^2)",
+        ]
+    );
 }
