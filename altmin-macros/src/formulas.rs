@@ -277,22 +277,25 @@ impl Printer<'_> {
 
     fn solver_line(&self, d: &BlockDerivatives) -> String {
         let b = name(self.sig, d.block);
-        let rhs = d.rhs.map(|r| self.expr(r)).unwrap_or_default();
+        // The right-hand side, as a factor of a quotient or standing alone.
+        let rhs_at = |min: u8| d.rhs.map(|r| self.at(r, min)).unwrap_or_default();
         match d.solver {
             Solver::ScaledIdentity { coef } => {
-                let rhs = d.rhs.map(|r| self.at(r, PRODUCT)).unwrap_or_default();
+                let rhs = rhs_at(PRODUCT);
                 let coef = self.at(coef, UNARY);
                 format!("argmin_{b}: quadratic with Hessian {coef} I: {b} = {rhs} / {coef}")
             }
             Solver::RightProduct { k } => format!(
                 "argmin_{b}: quadratic with Hessian V -> V ({k}): {b} ({k}) = {rhs}",
-                k = self.expr(k)
+                k = self.expr(k),
+                rhs = rhs_at(0)
             ),
             Solver::LeftProduct { k } => format!(
                 "argmin_{b}: quadratic with Hessian V -> ({k}) V: ({k}) {b} = {rhs}",
-                k = self.expr(k)
+                k = self.expr(k),
+                rhs = rhs_at(0)
             ),
-            Solver::Quadratic => format!("argmin_{b}: quadratic: H{b}{b} {b} = {rhs}"),
+            Solver::Quadratic => format!("argmin_{b}: quadratic: H{b}{b} {b} = {}", rhs_at(0)),
             Solver::Newton => format!("argmin_{b}: not quadratic: damped Newton"),
         }
     }
