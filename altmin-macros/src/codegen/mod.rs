@@ -116,6 +116,7 @@ pub fn generate(
     let block_shapes = checks::block_shapes(g, sig);
     let structure_x = structure_variant(an.x.solver.structure_name(xp.is_vector || xp.is_scalar()));
     let structure_y = structure_variant(an.y.solver.structure_name(yp.is_vector || yp.is_scalar()));
+    let lints = allowed_lints();
     let beta = local("beta");
     let valid_beta = quote! {
         if !(#beta >= 0.0 && #beta.is_finite()) {
@@ -149,7 +150,7 @@ pub fn generate(
         }
 
         #[automatically_derived]
-        #[allow(unused_variables, unused_mut, unused_parens, clippy::all, clippy::pedantic)]
+        #[allow(unused_variables, unused_mut, unused_parens, #lints)]
         impl ::altmin_core::BiObjective for #name {
             type X = #xt;
             type Y = #yt;
@@ -326,4 +327,11 @@ pub fn convert_to_block(em: &Emitter, value: TokenStream, b: Blk) -> TokenStream
         #out.copy_from(#value);
         #out
     })
+}
+
+/// The lints generated code is exempt from: constants folded at expansion
+/// are written as literals, some equal to `std::f64::consts` values, and
+/// the shape of the derived formulas, not style, decides the code.
+pub fn allowed_lints() -> TokenStream {
+    quote!(clippy::approx_constant, clippy::pedantic)
 }

@@ -35,9 +35,10 @@ pub fn helper(g: &Graph, sig: &Signature, d: &BlockDerivatives) -> TokenStream {
         (Solver::Quadratic, Some(rhs)) => quadratic(g, sig, b, rhs),
     };
     let out = local("out");
+    let lints = crate::codegen::allowed_lints();
     quote! {
         #[doc(hidden)]
-        #[allow(clippy::all, clippy::pedantic, unused_variables, unused_mut)]
+        #[allow(unused_variables, unused_mut, #lints)]
         fn #name(
             &self,
             #x: &#xt,
