@@ -6,10 +6,10 @@ use nalgebra::allocator::Allocator;
 use nalgebra::constraint::{AreMultipliable, SameNumberOfRows, ShapeConstraint};
 use nalgebra::storage::{IsContiguous, RawStorage, Storage};
 use nalgebra::{
-    Const, DMatrix, DVectorView, DefaultAllocator, Dim, Dyn, Matrix, MatrixView, OMatrix,
+    Const, DMatrix, DVector, DVectorView, DefaultAllocator, Dim, Dyn, Matrix, MatrixView, OMatrix,
 };
 
-use crate::block::Block;
+use crate::block::{Block, Shape};
 use crate::error::{BlockId, Error, NonFiniteSource};
 use crate::solve::min_eigenvalue;
 
@@ -299,6 +299,125 @@ pub fn not_strongly_convex(block: BlockId, k: Dense<'_>) -> Error {
     Error::NotStronglyConvex {
         block,
         min_eigenvalue: min_eigenvalue(&m),
+    }
+}
+
+/// One term of a block Hessian that acts on each row of a matrix block on
+/// its own: `scale (D o (V B^T)) C`, with `D`, `B` and `C` independent of
+/// `V` and each absent one an identity (no element-wise product, no
+/// factor). Row `i` of the term is `v_i G_i` with
+/// `G_i = scale B^T diag(d_i) C`, `d_i` the `i`-th row of `D`.
+#[derive(Clone, Copy, Debug)]
+pub struct RowTerm<'a> {
+    /// The scalar factor.
+    pub scale: f64,
+    /// `D`, as many rows as the block.
+    pub weights: Option<Dense<'a>>,
+    /// `B`, whose transpose multiplies `V` from the right first.
+    pub inner: Option<Dense<'a>>,
+    /// `C`, multiplying from the right last.
+    pub outer: Option<Dense<'a>>,
+}
+
+/// The minimizer of a quadratic block subproblem whose Hessian is a sum of
+/// [`RowTerm`]s plus `beta I`: each row `v_i` solves
+/// `v_i (sum of G_i + beta I) = rhs_i` by an `r` by `r` Cholesky, `r` the
+/// block's columns. `rhs` is the right-hand side, with the proximal term
+/// already in it.
+///
+/// # Errors
+///
+/// [`Error::NotStronglyConvex`] when a row's matrix is not positive
+/// definite, with its smallest eigenvalue; a non-finite error when one
+/// holds NaN or an infinity.
+pub fn solve_rows<B: Block>(
+    block: BlockId,
+    rhs: &B,
+    beta: f64,
+    terms: &[RowTerm<'_>],
+) -> Result<B, Error> {
+    let Shape { rows: n, cols: r } = rhs.shape_of();
+    let terms: Vec<Gram> = terms.iter().map(|t| Gram::new(t, r)).collect();
+    let entries = rhs.as_slice();
+    let mut out = vec![0.0; n * r];
+    let mut g = DMatrix::zeros(r, r);
+    let mut row = DVector::zeros(r);
+
+    for i in 0..n {
+        g.fill(0.0);
+        g.fill_diagonal(beta);
+        for t in &terms {
+            t.add_row(&mut g, i);
+        }
+        if !g.iter().all(|v| v.is_finite()) {
+            return Err(non_finite(block));
+        }
+        let Some(chol) = g.clone().cholesky() else {
+            return Err(Error::NotStronglyConvex {
+                block,
+                min_eigenvalue: min_eigenvalue(&g),
+            });
+        };
+        for k in 0..r {
+            row[k] = entries[i + n * k];
+        }
+        chol.solve_mut(&mut row);
+        for k in 0..r {
+            out[i + n * k] = row[k];
+        }
+    }
+    Ok(rhs.with_entries(&out))
+}
+
+/// A [`RowTerm`] ready for assembling `G_i`: `B^T` and `C` as `r` by `m`
+/// matrices (columns `b_j` and `c_j`), or the shared `G` when there are no
+/// weights.
+struct Gram<'a> {
+    scale: f64,
+    weights: Option<Dense<'a>>,
+    bt: DMatrix<f64>,
+    ct: DMatrix<f64>,
+    shared: Option<DMatrix<f64>>,
+}
+
+impl<'a> Gram<'a> {
+    fn new(t: &RowTerm<'a>, r: usize) -> Self {
+        // Without a factor the identity stands in: as many columns as the
+        // weights have, or `r`.
+        let m = t
+            .inner
+            .map(|b| b.rows)
+            .or(t.outer.map(|c| c.rows))
+            .or(t.weights.map(|d| d.cols))
+            .unwrap_or(r);
+        let transposed = |f: Option<Dense<'_>>| match f {
+            Some(f) => DMatrix::from_column_slice(f.rows, f.cols, f.data).transpose(),
+            None => DMatrix::identity(r, m),
+        };
+        let (bt, ct) = (transposed(t.inner), transposed(t.outer));
+        let shared = t.weights.is_none().then(|| &bt * ct.transpose() * t.scale);
+        Gram {
+            scale: t.scale,
+            weights: t.weights,
+            bt,
+            ct,
+            shared,
+        }
+    }
+
+    /// `g += G_i`.
+    fn add_row(&self, g: &mut DMatrix<f64>, i: usize) {
+        if let Some(shared) = &self.shared {
+            *g += shared;
+            return;
+        }
+        let Some(d) = self.weights else { return };
+        for j in 0..self.bt.ncols() {
+            let w = self.scale * d.at(i, j);
+            if w != 0.0 {
+                g.ger(w, &self.bt.column(j), &self.ct.column(j), 1.0);
+            }
+        }
     }
 }
 

@@ -23,6 +23,11 @@ pub enum BlockStructure {
     RightProduct,
     /// Quadratic in a matrix block `V` with Hessian `V -> K V`.
     LeftProduct,
+    /// Quadratic in a matrix block `V` with a Hessian that acts on each
+    /// row on its own, `v_i -> v_i G_i`, as for a masked factorization
+    /// `|W o (V Y^T - M)|^2`: the minimizer solves one small system per row
+    /// (ALS for matrix completion).
+    RowBlocks,
     /// Quadratic with another Hessian: Cholesky, or conjugate gradients on
     /// Hessian-vector products when the block is large.
     Quadratic,
@@ -55,6 +60,7 @@ impl BlockStructure {
             BlockStructure::ScaledIdentity
                 | BlockStructure::RightProduct
                 | BlockStructure::LeftProduct
+                | BlockStructure::RowBlocks
                 | BlockStructure::Quadratic
         )
     }
@@ -66,6 +72,7 @@ impl fmt::Display for BlockStructure {
             BlockStructure::ScaledIdentity => "quadratic, Hessian c I (closed form)",
             BlockStructure::RightProduct => "quadratic, Hessian V -> V K (small Cholesky)",
             BlockStructure::LeftProduct => "quadratic, Hessian V -> K V (small Cholesky)",
+            BlockStructure::RowBlocks => "quadratic, Hessian row by row (a small Cholesky a row)",
             BlockStructure::Quadratic => "quadratic (Cholesky or conjugate gradients)",
             BlockStructure::NonQuadratic => "not quadratic (damped Newton)",
             BlockStructure::Unknown => "not analysed",
