@@ -30,6 +30,8 @@ mod ir;
 mod linear;
 #[path = "../src/parse/mod.rs"]
 mod parse;
+#[path = "../src/rows.rs"]
+mod rows;
 #[path = "../src/shape.rs"]
 mod shape;
 #[path = "../src/signature.rs"]

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use crate::ir::{Blk, Func, Graph, NodeId, Op};
 use crate::linear::Term;
 use crate::parse::Objective;
+use crate::rows::RowTerm;
 use crate::signature::Signature;
 use crate::structure::{Analysis, BlockDerivatives, Solver};
 
@@ -264,6 +265,22 @@ impl Printer<'_> {
         }
     }
 
+    /// `G_i = scale B^T diag(d_i) C` of one row term, absent parts left out.
+    fn row_term(&self, t: &RowTerm) -> String {
+        let mut parts = Vec::new();
+        parts.extend(t.inner.map(|b| format!("{}^T", self.at(b, ATOM))));
+        parts.extend(t.weights.map(|d| format!("diag({}_i)", self.at(d, ATOM))));
+        parts.extend(t.outer.map(|c| self.at(c, UNARY)));
+        if parts.is_empty() {
+            parts.push("I".to_string());
+        }
+        let scale = t.scale.map(|s| match self.g.constant(s) {
+            Some(-1.0) => "-".to_string(),
+            _ => format!("{} ", self.at(s, PRODUCT)),
+        });
+        format!("{}{}", scale.unwrap_or_default(), parts.join(" "))
+    }
+
     /// `n` as a constant factor times the rest: `2 y` is `(2, y)`.
     fn split_constant(&self, n: NodeId) -> (f64, NodeId) {
         match self.g.op(n) {
@@ -296,6 +313,18 @@ impl Printer<'_> {
                 rhs = rhs_at(0)
             ),
             Solver::Quadratic => format!("argmin_{b}: quadratic: H{b}{b} {b} = {}", rhs_at(0)),
+            Solver::RowBlocks => {
+                let terms = d.row_terms.as_deref().unwrap_or_default();
+                let g_i = terms.iter().map(|t| self.row_term(t)).collect::<Vec<_>>();
+                let g_i = g_i
+                    .iter()
+                    .skip(1)
+                    .fold(g_i.first().cloned().unwrap_or_default(), |a, t| plus(&a, t));
+                format!(
+                    "argmin_{b}: quadratic, Hessian row by row: {b}_i G_i = ({})_i, G_i = {g_i}",
+                    rhs_at(0)
+                )
+            }
             Solver::Newton => format!("argmin_{b}: not quadratic: damped Newton"),
         }
     }

@@ -11,9 +11,9 @@
 //!    Hessian-vector products, symbolically;
 //! 4. `simplify`: constant folding, collection of like terms and
 //!    reassociation of products;
-//! 5. `linear` and `structure`: the form of each Hessian (scaled
-//!    identity, products, outer products, Kronecker forms) and what it
-//!    makes of each block's subproblem;
+//! 5. `linear`, `rows` and `structure`: the form of each Hessian (scaled
+//!    identity, products, outer products, Kronecker forms, row-by-row
+//!    blocks) and what it makes of each block's subproblem;
 //! 6. `codegen`: nalgebra code, and `formulas`, the same in readable
 //!    notation.
 //!
@@ -31,6 +31,7 @@ mod formulas;
 mod ir;
 mod linear;
 mod parse;
+mod rows;
 mod shape;
 mod signature;
 mod simplify;

@@ -12,6 +12,7 @@ use crate::diff;
 use crate::ir::{Blk, Deps, Graph, NodeId};
 use crate::linear::{self, Term};
 use crate::parse::Objective;
+use crate::rows::{self, RowTerm};
 use crate::simplify::{simplify, substitute};
 
 /// The solver chosen for one block.
@@ -23,6 +24,9 @@ pub enum Solver {
     RightProduct { k: NodeId },
     /// `H V = k V`.
     LeftProduct { k: NodeId },
+    /// `H` acts on each row on its own: the terms in
+    /// [`BlockDerivatives::row_terms`].
+    RowBlocks,
     /// Another quadratic: Cholesky of the dense Hessian or conjugate
     /// gradients on products.
     Quadratic,
@@ -38,6 +42,7 @@ impl Solver {
             Solver::RightProduct { .. } => "RightProduct",
             Solver::LeftProduct { .. } if vector => "Quadratic",
             Solver::LeftProduct { .. } => "LeftProduct",
+            Solver::RowBlocks => "RowBlocks",
             Solver::Quadratic => "Quadratic",
             Solver::Newton => "NonQuadratic",
         }
@@ -58,6 +63,8 @@ pub struct BlockDerivatives {
     pub hess_terms: Option<Vec<Term>>,
     /// `-grad_b` at `b = 0`, when `f` is quadratic in `b`.
     pub rhs: Option<NodeId>,
+    /// The terms of `H_bb` read row by row, for [`Solver::RowBlocks`].
+    pub row_terms: Option<Vec<RowTerm>>,
     pub solver: Solver,
 }
 
@@ -95,7 +102,7 @@ fn block(g: &mut Graph, root: NodeId, b: Blk) -> BlockDerivatives {
     let hess_terms = linear::decompose(g, hvp, dir);
 
     let quadratic = !g.deps(hvp).has(Deps::block(b));
-    let (rhs, solver) = if quadratic {
+    let (rhs, mut solver) = if quadratic {
         let param = g.param(b.index());
         let zero = g.zero_like(param);
         let at_zero = substitute(g, grad, param, zero);
@@ -108,6 +115,14 @@ fn block(g: &mut Graph, root: NodeId, b: Blk) -> BlockDerivatives {
     } else {
         (None, Solver::Newton)
     };
+    // A Hessian with no smaller closed form may still split by rows.
+    let row_terms = (solver == Solver::Quadratic)
+        .then(|| rows::decompose(g, hvp, dir))
+        .flatten()
+        .filter(|terms| !terms.is_empty());
+    if row_terms.is_some() {
+        solver = Solver::RowBlocks;
+    }
 
     BlockDerivatives {
         block: b,
@@ -116,6 +131,7 @@ fn block(g: &mut Graph, root: NodeId, b: Blk) -> BlockDerivatives {
         hvp_cross,
         hess_terms,
         rhs,
+        row_terms,
         solver,
     }
 }

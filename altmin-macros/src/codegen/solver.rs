@@ -5,6 +5,7 @@ use quote::{format_ident, quote};
 
 use crate::codegen::emit::{Access, Emitter, Operand, local};
 use crate::ir::{Blk, Graph, NodeId};
+use crate::rows::RowTerm;
 use crate::shape::{Shape, TyShape};
 use crate::signature::Signature;
 use crate::structure::{BlockDerivatives, Solver};
@@ -33,6 +34,10 @@ pub fn helper(g: &Graph, sig: &Signature, d: &BlockDerivatives) -> TokenStream {
         (Solver::RightProduct { k }, Some(rhs)) => product(g, sig, b, k, rhs, Side::Right),
         (Solver::LeftProduct { k }, Some(rhs)) => product(g, sig, b, k, rhs, Side::Left),
         (Solver::Quadratic, Some(rhs)) => quadratic(g, sig, b, rhs),
+        (Solver::RowBlocks, Some(rhs)) => match &d.row_terms {
+            Some(terms) => row_blocks(g, sig, b, terms, rhs),
+            None => quadratic(g, sig, b, rhs),
+        },
     };
     let out = local("out");
     let lints = crate::codegen::allowed_lints();
@@ -196,6 +201,58 @@ fn quadratic(g: &Graph, sig: &Signature, b: Blk, rhs: NodeId) -> TokenStream {
             |#v| ::altmin_core::BiObjective::#hvp(self, #x, #y, #v),
             &::altmin_core::solve::SubproblemSettings::DEFAULT,
         )?
+    }
+}
+
+/// One `r` by `r` Cholesky a row, for a Hessian of [`RowTerm`]s.
+fn row_blocks(g: &Graph, sig: &Signature, b: Blk, terms: &[RowTerm], rhs: NodeId) -> TokenStream {
+    let mut em = Emitter::new(g, sig, Access::Blocks);
+    // Every part present in a term is one emitted operand; `slots` keeps
+    // where each went.
+    let mut nodes = vec![rhs];
+    let slots: Vec<[Option<usize>; 4]> = terms
+        .iter()
+        .map(|t| {
+            [t.scale, t.weights, t.inner, t.outer].map(|part| {
+                part.map(|n| {
+                    nodes.push(n);
+                    nodes.len() - 1
+                })
+            })
+        })
+        .collect();
+    let (stmts, ops) = em.emit(&nodes);
+    let rhs_tokens = rhs_value(&em, &ops[0], rhs, b);
+
+    let row_terms = slots.iter().map(|&[scale, weights, inner, outer]| {
+        let scale = scale.map_or(quote!(1.0), |i| ops[i].tokens());
+        let dense = |slot: Option<usize>| match slot {
+            Some(i) => {
+                let r = ops[i].by_ref();
+                quote!(::core::option::Option::Some(::altmin_core::__private::AsDense::dense(#r)))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        let (weights, inner, outer) = (dense(weights), dense(inner), dense(outer));
+        quote! {
+            ::altmin_core::__private::RowTerm {
+                scale: #scale,
+                weights: #weights,
+                inner: #inner,
+                outer: #outer,
+            }
+        }
+    });
+    let (rv, beta) = (local("rhs"), local("beta"));
+    let this = &sig.params[b.index()].ident;
+    let block_id = block_id(b);
+    quote! {
+        #stmts
+        let mut #rv = #rhs_tokens;
+        if #beta != 0.0 {
+            ::altmin_core::Block::add_scaled(&mut #rv, #beta, #this);
+        }
+        ::altmin_core::__private::solve_rows(#block_id, &#rv, #beta, &[#(#row_terms),*])?
     }
 }
 

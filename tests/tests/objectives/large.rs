@@ -47,10 +47,11 @@ fn large_quadratic_blocks_by_conjugate_gradients() {
         |x, y| diagonal_plus_ones_twin(x, y, &bd),
         &mut rng,
     );
-    // Hxx = diag(y^2) + 1 1^T + I and Hyy = diag(x^2) + I.
+    // Hxx = diag(y^2) + 1 1^T + I, by conjugate gradients at the large
+    // size; Hyy = diag(x^2) + I acts entry by entry, one division a row.
     let expected = Structure {
         x: BlockStructure::Quadratic,
-        y: BlockStructure::Quadratic,
+        y: BlockStructure::RowBlocks,
     };
     assert_eq!(small.structure(), expected);
 
