@@ -311,8 +311,10 @@ pub fn not_strongly_convex(block: BlockId, k: Dense<'_>) -> Error {
 pub struct RowTerm<'a> {
     /// The scalar factor.
     pub scale: f64,
-    /// `D`, as many rows as the block.
+    /// `D`, as many rows as the block, or its transpose.
     pub weights: Option<Dense<'a>>,
+    /// Whether `weights` holds `D^T`, read in place.
+    pub weights_transposed: bool,
     /// `B`, whose transpose multiplies `V` from the right first.
     pub inner: Option<Dense<'a>>,
     /// `C`, multiplying from the right last.
@@ -375,6 +377,7 @@ pub fn solve_rows<B: Block>(
 struct Gram<'a> {
     scale: f64,
     weights: Option<Dense<'a>>,
+    weights_transposed: bool,
     bt: DMatrix<f64>,
     ct: DMatrix<f64>,
     shared: Option<DMatrix<f64>>,
@@ -388,7 +391,9 @@ impl<'a> Gram<'a> {
             .inner
             .map(|b| b.rows)
             .or(t.outer.map(|c| c.rows))
-            .or(t.weights.map(|d| d.cols))
+            .or(t
+                .weights
+                .map(|d| if t.weights_transposed { d.rows } else { d.cols }))
             .unwrap_or(r);
         let transposed = |f: Option<Dense<'_>>| match f {
             Some(f) => DMatrix::from_column_slice(f.rows, f.cols, f.data).transpose(),
@@ -399,6 +404,7 @@ impl<'a> Gram<'a> {
         Gram {
             scale: t.scale,
             weights: t.weights,
+            weights_transposed: t.weights_transposed,
             bt,
             ct,
             shared,
@@ -413,7 +419,12 @@ impl<'a> Gram<'a> {
         }
         let Some(d) = self.weights else { return };
         for j in 0..self.bt.ncols() {
-            let w = self.scale * d.at(i, j);
+            let d_ij = if self.weights_transposed {
+                d.at(j, i)
+            } else {
+                d.at(i, j)
+            };
+            let w = self.scale * d_ij;
             if w != 0.0 {
                 g.ger(w, &self.bt.column(j), &self.ct.column(j), 1.0);
             }

@@ -269,7 +269,11 @@ impl Printer<'_> {
     fn row_term(&self, t: &RowTerm) -> String {
         let mut parts = Vec::new();
         parts.extend(t.inner.map(|b| format!("{}^T", self.at(b, ATOM))));
-        parts.extend(t.weights.map(|d| format!("diag({}_i)", self.at(d, ATOM))));
+        let transposed = if t.weights_transposed { "^T" } else { "" };
+        parts.extend(
+            t.weights
+                .map(|d| format!("diag({}{transposed}_i)", self.at(d, ATOM))),
+        );
         parts.extend(t.outer.map(|c| self.at(c, UNARY)));
         if parts.is_empty() {
             parts.push("I".to_string());

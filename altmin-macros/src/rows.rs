@@ -15,11 +15,14 @@
 use crate::ir::{Graph, NodeId, Op};
 use crate::simplify::simplify;
 
-/// `scale (weights o (V inner^T)) outer`; absent parts are identities.
+/// `scale (D o (V inner^T)) outer`; absent parts are identities. `D` is
+/// `weights`, or its transpose when `weights_transposed`, so that the
+/// other factor's weights are read in place rather than copied.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RowTerm {
     pub scale: Option<NodeId>,
     pub weights: Option<NodeId>,
+    pub weights_transposed: bool,
     pub inner: Option<NodeId>,
     pub outer: Option<NodeId>,
 }
@@ -27,6 +30,7 @@ pub struct RowTerm {
 const IDENTITY: RowTerm = RowTerm {
     scale: None,
     weights: None,
+    weights_transposed: false,
     inner: None,
     outer: None,
 };
@@ -45,6 +49,7 @@ pub fn decompose(g: &mut Graph, e: NodeId, dir: NodeId) -> Option<Vec<RowTerm>> 
             weights: t.weights.map(|d| simplify(g, d)),
             inner: t.inner.map(|b| simplify(g, b)),
             outer: t.outer.map(|c| simplify(g, c)),
+            ..t
         })
         .collect();
     Some(terms)
@@ -165,7 +170,10 @@ impl Reader {
                     _ => return None,
                 };
                 let terms = self.rows(g, lin)?;
-                terms.into_iter().map(|t| weighted(g, t, d)).collect()
+                terms
+                    .into_iter()
+                    .map(|t| weighted(g, t, d, false))
+                    .collect()
             }
             _ => None,
         }
@@ -197,8 +205,7 @@ impl Reader {
                     _ => return None,
                 };
                 let terms = self.columns(g, lin)?;
-                let dt = g.transpose(d);
-                terms.into_iter().map(|t| weighted(g, t, dt)).collect()
+                terms.into_iter().map(|t| weighted(g, t, d, true)).collect()
             }
             _ => None,
         }
@@ -230,10 +237,11 @@ fn times_right(g: &mut Graph, t: RowTerm, k: NodeId) -> RowTerm {
     }
 }
 
-/// `D o t`: the weights multiply before the outer factor, so a term that
-/// has one moves it inside first (`V B^T C = V (C^T B)^T`), which only a
-/// term without weights allows.
-fn weighted(g: &mut Graph, t: RowTerm, d: NodeId) -> Option<RowTerm> {
+/// `D o t`, with `D` the transpose of `d` when `transposed`: the weights
+/// multiply before the outer factor, so a term that has one moves it
+/// inside first (`V B^T C = V (C^T B)^T`), which only a term without
+/// weights allows.
+fn weighted(g: &mut Graph, t: RowTerm, d: NodeId, transposed: bool) -> Option<RowTerm> {
     let t = match t.outer {
         None => t,
         Some(_) if t.weights.is_some() => return None,
@@ -250,12 +258,20 @@ fn weighted(g: &mut Graph, t: RowTerm, d: NodeId) -> Option<RowTerm> {
             }
         }
     };
-    let weights = match t.weights {
-        Some(w) => g.cmul(d, w),
-        None => d,
+    let (weights, weights_transposed) = match t.weights {
+        None => (d, transposed),
+        Some(w) if t.weights_transposed == transposed => (g.cmul(d, w), transposed),
+        // Weights read both ways: the transposed ones are copied.
+        Some(w) => {
+            let as_rows = |g: &mut Graph, m: NodeId, tr: bool| if tr { g.transpose(m) } else { m };
+            let w = as_rows(g, w, t.weights_transposed);
+            let d = as_rows(g, d, transposed);
+            (g.cmul(d, w), false)
+        }
     };
     Some(RowTerm {
         weights: Some(weights),
+        weights_transposed,
         ..t
     })
 }

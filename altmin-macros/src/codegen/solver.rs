@@ -224,7 +224,7 @@ fn row_blocks(g: &Graph, sig: &Signature, b: Blk, terms: &[RowTerm], rhs: NodeId
     let (stmts, ops) = em.emit(&nodes);
     let rhs_tokens = rhs_value(&em, &ops[0], rhs, b);
 
-    let row_terms = slots.iter().map(|&[scale, weights, inner, outer]| {
+    let row_terms = slots.iter().zip(terms).map(|(&[scale, weights, inner, outer], t)| {
         let scale = scale.map_or(quote!(1.0), |i| ops[i].tokens());
         let dense = |slot: Option<usize>| match slot {
             Some(i) => {
@@ -234,10 +234,12 @@ fn row_blocks(g: &Graph, sig: &Signature, b: Blk, terms: &[RowTerm], rhs: NodeId
             None => quote!(::core::option::Option::None),
         };
         let (weights, inner, outer) = (dense(weights), dense(inner), dense(outer));
+        let transposed = t.weights_transposed;
         quote! {
             ::altmin_core::__private::RowTerm {
                 scale: #scale,
                 weights: #weights,
+                weights_transposed: #transposed,
                 inner: #inner,
                 outer: #outer,
             }

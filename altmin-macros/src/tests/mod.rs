@@ -431,7 +431,13 @@ fn row_blocks_matrix(
             b.as_ref().map(Val::matrix),
             c.as_ref().map(Val::matrix),
         );
-        let m = b.or(c).map(|f| f.rows).or(d.map(|d| d.cols)).unwrap_or(r);
+        let weight = |i: usize, j: usize| match d {
+            Some(d) if t.weights_transposed => d.at(j, i),
+            Some(d) => d.at(i, j),
+            None => 1.0,
+        };
+        let d_cols = d.map(|d| if t.weights_transposed { d.rows } else { d.cols });
+        let m = b.or(c).map(|f| f.rows).or(d_cols).unwrap_or(r);
         let factor = |f: Option<&Mat<f64>>, j: usize, k: usize| {
             f.map_or(if j == k { 1.0 } else { 0.0 }, |f| f.at(j, k))
         };
@@ -439,7 +445,7 @@ fn row_blocks_matrix(
             for k in 0..r {
                 for l in 0..r {
                     let gkl: f64 = (0..m)
-                        .map(|j| factor(b, j, k) * d.map_or(1.0, |d| d.at(i, j)) * factor(c, j, l))
+                        .map(|j| factor(b, j, k) * weight(i, j) * factor(c, j, l))
                         .sum();
                     h[i + n * l][i + n * k] += s * gkl;
                 }
