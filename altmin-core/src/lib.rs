@@ -49,8 +49,10 @@
 //!
 //! What the macro proves decides each block's solver: quadratic with
 //! Hessian `c I` gives one division, `V -> V K` or `V -> K V` a small
-//! Cholesky solve, another quadratic a dense Cholesky or conjugate
-//! gradients, and a block in which `f` is not quadratic damped Newton.
+//! Cholesky solve, a Hessian that acts on each row on its own (a masked
+//! factorization's) one small Cholesky a row, another quadratic a dense
+//! Cholesky or conjugate gradients, and a block in which `f` is not
+//! quadratic damped Newton.
 //!
 //! # Running AltMin
 //!
