@@ -371,6 +371,29 @@ pub fn solve_rows<B: Block>(
     Ok(rhs.with_entries(&out))
 }
 
+/// The dense Hessian, in column-major `vec` order, of a block of `shape`
+/// whose Hessian is a sum of [`RowTerm`]s: entry `(i + n l, i + n k)` is
+/// `G_i[k, l]`, every entry between different rows zero.
+#[must_use]
+pub fn assemble_rows(shape: Shape, terms: &[RowTerm<'_>]) -> DMatrix<f64> {
+    let Shape { rows: n, cols: r } = shape;
+    let terms: Vec<Gram> = terms.iter().map(|t| Gram::new(t, r)).collect();
+    let mut h = DMatrix::zeros(n * r, n * r);
+    let mut g = DMatrix::zeros(r, r);
+    for i in 0..n {
+        g.fill(0.0);
+        for t in &terms {
+            t.add_row(&mut g, i);
+        }
+        for k in 0..r {
+            for l in 0..r {
+                h[(i + n * l, i + n * k)] = g[(k, l)];
+            }
+        }
+    }
+    h
+}
+
 /// A [`RowTerm`] ready for assembling `G_i`: `B^T` and `C` as `r` by `m`
 /// matrices (columns `b_j` and `c_j`), or the shared `G` when there are no
 /// weights.

@@ -6,7 +6,19 @@ use quote::quote;
 use crate::codegen::emit::{Access, Emitter, Operand, local};
 use crate::ir::{Blk, Graph, NodeId, Op};
 use crate::linear::Term;
+use crate::rows::RowTerm;
 use crate::signature::Signature;
+
+/// The body of `hess_xx` or `hess_yy` for a Hessian that acts row by row:
+/// its block diagonal, assembled from the row terms.
+pub fn rows(g: &Graph, sig: &Signature, terms: &[RowTerm], b: Blk) -> TokenStream {
+    let (stmts, _, items) = crate::codegen::solver::emit_row_terms(g, sig, &[], terms);
+    let this = &sig.params[b.index()].ident;
+    quote! {
+        #stmts
+        ::altmin_core::__private::assemble_rows(::altmin_core::Block::shape_of(#this), &[#(#items),*])
+    }
+}
 
 /// The body of `hess_xx`, `hess_yy` or `hess_xy`: the matrix of the map
 /// from directions in `input` to changes of the gradient in `output`.

@@ -14,7 +14,7 @@ use crate::ir::{Blk, NodeId};
 use crate::parse::Objective;
 use crate::shape::{Shape, TyShape};
 use crate::signature::Signature;
-use crate::structure::Analysis;
+use crate::structure::{Analysis, BlockDerivatives};
 
 /// Everything the macro emits next to the user's function.
 pub fn generate(
@@ -84,22 +84,12 @@ pub fn generate(
     let hvp_yy = output(g, sig, an.y.hvp, Blk::Y);
     let hvp_xy = output(g, sig, an.x.hvp_cross, Blk::X);
     let hvp_yx = output(g, sig, an.y.hvp_cross, Blk::Y);
-    let hess_xx = hessian::dense(
-        g,
-        sig,
-        an.x.hess_terms.as_deref(),
-        Blk::X,
-        Blk::X,
-        quote!(hvp_xx),
-    );
-    let hess_yy = hessian::dense(
-        g,
-        sig,
-        an.y.hess_terms.as_deref(),
-        Blk::Y,
-        Blk::Y,
-        quote!(hvp_yy),
-    );
+    let block_hessian = |d: &BlockDerivatives, hvp| match &d.row_terms {
+        Some(terms) => hessian::rows(g, sig, terms, d.block),
+        None => hessian::dense(g, sig, d.hess_terms.as_deref(), d.block, d.block, hvp),
+    };
+    let hess_xx = block_hessian(&an.x, quote!(hvp_xx));
+    let hess_yy = block_hessian(&an.y, quote!(hvp_yy));
     let hess_xy = hessian::dense(
         g,
         sig,

@@ -206,10 +206,35 @@ fn quadratic(g: &Graph, sig: &Signature, b: Blk, rhs: NodeId) -> TokenStream {
 
 /// One `r` by `r` Cholesky a row, for a Hessian of [`RowTerm`]s.
 fn row_blocks(g: &Graph, sig: &Signature, b: Blk, terms: &[RowTerm], rhs: NodeId) -> TokenStream {
+    let (stmts, ops, row_terms) = emit_row_terms(g, sig, &[rhs], terms);
+    let em = Emitter::new(g, sig, Access::Blocks);
+    let rhs_tokens = rhs_value(&em, &ops[0], rhs, b);
+    let (rv, beta) = (local("rhs"), local("beta"));
+    let this = &sig.params[b.index()].ident;
+    let block_id = block_id(b);
+    quote! {
+        #stmts
+        let mut #rv = #rhs_tokens;
+        if #beta != 0.0 {
+            ::altmin_core::Block::add_scaled(&mut #rv, #beta, #this);
+        }
+        ::altmin_core::__private::solve_rows(#block_id, &#rv, #beta, &[#(#row_terms),*])?
+    }
+}
+
+/// Emits `leading` and the parts of `terms` in one pass, so that they share
+/// subexpressions. Returns the statements, the operands of `leading`, and
+/// one `altmin_core::__private::RowTerm` expression per term.
+pub fn emit_row_terms(
+    g: &Graph,
+    sig: &Signature,
+    leading: &[NodeId],
+    terms: &[RowTerm],
+) -> (TokenStream, Vec<Operand>, Vec<TokenStream>) {
     let mut em = Emitter::new(g, sig, Access::Blocks);
     // Every part present in a term is one emitted operand; `slots` keeps
     // where each went.
-    let mut nodes = vec![rhs];
+    let mut nodes = leading.to_vec();
     let slots: Vec<[Option<usize>; 4]> = terms
         .iter()
         .map(|t| {
@@ -222,40 +247,36 @@ fn row_blocks(g: &Graph, sig: &Signature, b: Blk, terms: &[RowTerm], rhs: NodeId
         })
         .collect();
     let (stmts, ops) = em.emit(&nodes);
-    let rhs_tokens = rhs_value(&em, &ops[0], rhs, b);
 
-    let row_terms = slots.iter().zip(terms).map(|(&[scale, weights, inner, outer], t)| {
-        let scale = scale.map_or(quote!(1.0), |i| ops[i].tokens());
-        let dense = |slot: Option<usize>| match slot {
-            Some(i) => {
-                let r = ops[i].by_ref();
-                quote!(::core::option::Option::Some(::altmin_core::__private::AsDense::dense(#r)))
+    let items = slots
+        .iter()
+        .zip(terms)
+        .map(|(&[scale, weights, inner, outer], t)| {
+            let scale = scale.map_or(quote!(1.0), |i| ops[i].tokens());
+            let dense = |slot: Option<usize>| match slot {
+                Some(i) => {
+                    let r = ops[i].by_ref();
+                    quote!(::core::option::Option::Some(
+                        ::altmin_core::__private::AsDense::dense(#r)
+                    ))
+                }
+                None => quote!(::core::option::Option::None),
+            };
+            let (weights, inner, outer) = (dense(weights), dense(inner), dense(outer));
+            let transposed = t.weights_transposed;
+            quote! {
+                ::altmin_core::__private::RowTerm {
+                    scale: #scale,
+                    weights: #weights,
+                    weights_transposed: #transposed,
+                    inner: #inner,
+                    outer: #outer,
+                }
             }
-            None => quote!(::core::option::Option::None),
-        };
-        let (weights, inner, outer) = (dense(weights), dense(inner), dense(outer));
-        let transposed = t.weights_transposed;
-        quote! {
-            ::altmin_core::__private::RowTerm {
-                scale: #scale,
-                weights: #weights,
-                weights_transposed: #transposed,
-                inner: #inner,
-                outer: #outer,
-            }
-        }
-    });
-    let (rv, beta) = (local("rhs"), local("beta"));
-    let this = &sig.params[b.index()].ident;
-    let block_id = block_id(b);
-    quote! {
-        #stmts
-        let mut #rv = #rhs_tokens;
-        if #beta != 0.0 {
-            ::altmin_core::Block::add_scaled(&mut #rv, #beta, #this);
-        }
-        ::altmin_core::__private::solve_rows(#block_id, &#rv, #beta, &[#(#row_terms),*])?
-    }
+        })
+        .collect();
+    let leading_ops = ops.into_iter().take(leading.len()).collect();
+    (stmts, leading_ops, items)
 }
 
 /// Damped Newton for a block in which `f` is not quadratic.
