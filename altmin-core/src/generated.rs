@@ -6,7 +6,8 @@ use nalgebra::allocator::Allocator;
 use nalgebra::constraint::{AreMultipliable, SameNumberOfRows, ShapeConstraint};
 use nalgebra::storage::{IsContiguous, RawStorage, Storage};
 use nalgebra::{
-    Const, DMatrix, DVector, DVectorView, DefaultAllocator, Dim, Dyn, Matrix, MatrixView, OMatrix,
+    Cholesky, Const, DMatrix, DVector, DVectorView, DefaultAllocator, Dim, Dyn, Matrix, MatrixView,
+    OMatrix,
 };
 
 use crate::block::{Block, Shape};
@@ -343,18 +344,17 @@ pub fn solve_rows<B: Block>(
     let entries = rhs.as_slice();
     let mut out = vec![0.0; n * r];
     let mut g = DMatrix::zeros(r, r);
+    // The factor's storage, handed back after each row: no allocation a row.
+    let mut work = DMatrix::zeros(r, r);
     let mut row = DVector::zeros(r);
 
     for i in 0..n {
-        g.fill(0.0);
-        g.fill_diagonal(beta);
-        for t in &terms {
-            t.add_row(&mut g, i);
-        }
+        row_gram(&terms, i, beta, &mut g);
         if !g.iter().all(|v| v.is_finite()) {
             return Err(non_finite(block));
         }
-        let Some(chol) = g.clone().cholesky() else {
+        work.copy_from(&g);
+        let Some(chol) = Cholesky::new(work) else {
             return Err(Error::NotStronglyConvex {
                 block,
                 min_eigenvalue: min_eigenvalue(&g),
@@ -367,8 +367,18 @@ pub fn solve_rows<B: Block>(
         for k in 0..r {
             out[i + n * k] = row[k];
         }
+        work = chol.unpack_dirty();
     }
     Ok(rhs.with_entries(&out))
+}
+
+/// `g = G_i + shift I`, the matrix of row `i`.
+fn row_gram(terms: &[Gram<'_>], i: usize, shift: f64, g: &mut DMatrix<f64>) {
+    g.fill(0.0);
+    g.fill_diagonal(shift);
+    for t in terms {
+        t.add_row(g, i);
+    }
 }
 
 /// The dense Hessian, in column-major `vec` order, of a block of `shape`
@@ -381,10 +391,7 @@ pub fn assemble_rows(shape: Shape, terms: &[RowTerm<'_>]) -> DMatrix<f64> {
     let mut h = DMatrix::zeros(n * r, n * r);
     let mut g = DMatrix::zeros(r, r);
     for i in 0..n {
-        g.fill(0.0);
-        for t in &terms {
-            t.add_row(&mut g, i);
-        }
+        row_gram(&terms, i, 0.0, &mut g);
         for k in 0..r {
             for l in 0..r {
                 h[(i + n * l, i + n * k)] = g[(k, l)];

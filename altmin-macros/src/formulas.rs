@@ -192,10 +192,7 @@ impl Printer<'_> {
             .iter()
             .map(|t| self.term(*t, input_is_matrix))
             .collect();
-        parts
-            .iter()
-            .skip(1)
-            .fold(parts[0].clone(), |acc, t| plus(&acc, t))
+        sum(&parts)
     }
 
     fn term(&self, t: Term, input_is_matrix: bool) -> String {
@@ -319,11 +316,8 @@ impl Printer<'_> {
             Solver::Quadratic => format!("argmin_{b}: quadratic: H{b}{b} {b} = {}", rhs_at(0)),
             Solver::RowBlocks => {
                 let terms = d.row_terms.as_deref().unwrap_or_default();
-                let g_i = terms.iter().map(|t| self.row_term(t)).collect::<Vec<_>>();
-                let g_i = g_i
-                    .iter()
-                    .skip(1)
-                    .fold(g_i.first().cloned().unwrap_or_default(), |a, t| plus(&a, t));
+                let parts: Vec<String> = terms.iter().map(|t| self.row_term(t)).collect();
+                let g_i = sum(&parts);
                 format!(
                     "argmin_{b}: quadratic, Hessian row by row: {b}_i G_i = ({})_i, G_i = {g_i}",
                     rhs_at(0)
@@ -350,6 +344,14 @@ impl Printer<'_> {
         }
         found.into_iter().collect()
     }
+}
+
+/// The terms joined by [`plus`]; empty for no terms.
+fn sum(parts: &[String]) -> String {
+    let Some((first, rest)) = parts.split_first() else {
+        return String::new();
+    };
+    rest.iter().fold(first.clone(), |acc, t| plus(&acc, t))
 }
 
 /// `a + b`, written `a - c` when `b` reads `-c`.
